@@ -1,0 +1,132 @@
+package cloudstack
+
+import (
+	"context"
+	"fmt"
+
+	csapi "github.com/apache/cloudstack-go/v2/cloudstack"
+)
+
+// maxTagValue is the length of CloudStack's resource_tags.value column.
+const maxTagValue = 255
+
+type tagService struct{ c *Client }
+
+func (s *tagService) List(ctx context.Context, resourceType, resourceID string) (map[string]string, error) {
+	if resourceType == "" || resourceID == "" {
+		return nil, fmt.Errorf("listing tags: resource type (%q) and id (%q) are required", resourceType, resourceID)
+	}
+	api := s.c.api(ctx)
+	rows, err := listAllPages(ctx, "listTags", func(page, size int) ([]*csapi.Tag, int, error) {
+		p := api.Resourcetags.NewListTagsParams()
+		p.SetResourcetype(resourceType)
+		p.SetResourceid(resourceID)
+		p.SetPage(page)
+		p.SetPagesize(size)
+		r, err := api.Resourcetags.ListTags(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		return r.Tags, r.Count, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]string{}
+	for _, t := range rows {
+		if t.Resourceid == resourceID {
+			tags[t.Key] = t.Value
+		}
+	}
+	return tags, nil
+}
+
+// Upsert lists what the resource carries first because CloudStack refuses to
+// create a key the resource already has, and fails a delete that matches
+// nothing: so only changed keys are deleted, only new or changed ones created.
+func (s *tagService) Upsert(ctx context.Context, resourceType, resourceID string, tags map[string]string) error {
+	wanted := map[string]string{}
+	for key, value := range tags {
+		if key == "" || value == "" {
+			continue
+		}
+		wanted[key] = truncateRunes(value, maxTagValue)
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	current, err := s.List(ctx, resourceType, resourceID)
+	if err != nil {
+		return err
+	}
+	stale := map[string]string{}
+	fresh := map[string]string{}
+	for key, value := range wanted {
+		old, present := current[key]
+		switch {
+		case present && old == value:
+		case present:
+			stale[key] = old
+			fresh[key] = value
+		default:
+			fresh[key] = value
+		}
+	}
+	if err := s.deleteTags(ctx, resourceType, resourceID, stale); err != nil {
+		return err
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	api := s.c.api(ctx)
+	return s.c.runJob(ctx, "createTags", s.c.opts.JobTimeout, func() (string, error) {
+		r, err := api.Resourcetags.CreateTags(api.Resourcetags.NewCreateTagsParams([]string{resourceID}, resourceType, fresh))
+		if err != nil {
+			return "", err
+		}
+		return r.JobID, nil
+	}, nil)
+}
+
+func (s *tagService) Delete(ctx context.Context, resourceType, resourceID string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	current, err := s.List(ctx, resourceType, resourceID)
+	if err != nil {
+		return err
+	}
+	present := map[string]string{}
+	for _, key := range keys {
+		if value, ok := current[key]; ok {
+			present[key] = value
+		}
+	}
+	return s.deleteTags(ctx, resourceType, resourceID, present)
+}
+
+// deleteTags removes exactly these key/value pairs (naming the value keeps
+// CloudStack's case-insensitive key match from taking a neighbour along).
+func (s *tagService) deleteTags(ctx context.Context, resourceType, resourceID string, tags map[string]string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	api := s.c.api(ctx)
+	return s.c.runJob(ctx, "deleteTags", s.c.opts.JobTimeout, func() (string, error) {
+		p := api.Resourcetags.NewDeleteTagsParams([]string{resourceID}, resourceType)
+		p.SetTags(tags)
+		r, err := api.Resourcetags.DeleteTags(p)
+		if err != nil {
+			return "", err
+		}
+		return r.JobID, nil
+	}, nil)
+}
+
+func truncateRunes(s string, limit int) string {
+	runes := []rune(s)
+	if len(runes) <= limit {
+		return s
+	}
+	return string(runes[:limit])
+}
