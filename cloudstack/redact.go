@@ -48,6 +48,8 @@ func describeParams(params url.Values) string {
 		switch {
 		case isSecretParam(name):
 			value = fmt.Sprintf("%s(%d bytes)", redacted, len(value))
+		case strings.Contains(value, "://") && strings.Contains(value, "@"):
+			value = withoutUserinfo(value)
 		case len(value) > 120:
 			value = value[:120] + "..."
 		}
@@ -56,20 +58,12 @@ func describeParams(params url.Values) string {
 	return strings.Join(parts, " ")
 }
 
-// redactURL keeps scheme, host and path and replaces every secret query value,
-// for the rare error message that must name a URL.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
+// withoutUserinfo masks the password of a URL-valued parameter, such as a
+// registerTemplate url of the form https://user:password@host/image.
+func withoutUserinfo(value string) string {
+	u, err := url.Parse(value)
 	if err != nil {
-		return "(unparseable URL)"
+		return redacted
 	}
-	u.User = nil
-	q := u.Query()
-	for name := range q {
-		if isSecretParam(name) {
-			q[name] = []string{redacted}
-		}
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u.Redacted()
 }

@@ -7,6 +7,14 @@ import (
 	csapi "github.com/apache/cloudstack-go/v2/cloudstack"
 )
 
+// Resource types as CloudStack's tag APIs name them.
+const (
+	ResourceTypeVM       = "UserVm"
+	ResourceTypeVolume   = "Volume"
+	ResourceTypeTemplate = "Template"
+	ResourceTypeSnapshot = "Snapshot"
+)
+
 // maxTagValue is the length of CloudStack's resource_tags.value column.
 const maxTagValue = 255
 

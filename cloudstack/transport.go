@@ -48,7 +48,7 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode == http.StatusOK {
 		return resp, nil
 	}
-	return checkErrorBody(command, resp)
+	return checkErrorBody(command, params, resp)
 }
 
 func (t *apiTransport) count(command string) {
@@ -97,7 +97,7 @@ func requestParams(req *http.Request) (url.Values, error) {
 // maxErrorBody bounds how much of an error answer is read to classify it.
 const maxErrorBody = 1 << 20
 
-func checkErrorBody(command string, resp *http.Response) (*http.Response, error) {
+func checkErrorBody(command string, params url.Values, resp *http.Response) (*http.Response, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	_ = resp.Body.Close()
 	if err != nil {
@@ -107,7 +107,25 @@ func checkErrorBody(command string, resp *http.Response) (*http.Response, error)
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		return resp, nil
 	}
-	return nil, &HTTPStatusError{Command: command, StatusCode: resp.StatusCode, Status: resp.Status, Body: snippet(body)}
+	return nil, &HTTPStatusError{Command: command, StatusCode: resp.StatusCode, Status: resp.Status, Body: scrub(snippet(body), params)}
+}
+
+// scrub removes from an error page the secret values of the request, which a
+// proxy may echo back with the URL it failed to forward.
+func scrub(text string, params url.Values) string {
+	for name, values := range params {
+		if !isSecretParam(name) {
+			continue
+		}
+		for _, value := range values {
+			if len(value) < 4 {
+				continue
+			}
+			text = strings.ReplaceAll(text, value, redacted)
+			text = strings.ReplaceAll(text, url.QueryEscape(value), redacted)
+		}
+	}
+	return text
 }
 
 func snippet(body []byte) string {

@@ -186,6 +186,16 @@ var _ = Describe("the HTTP transport", func() {
 			Expect(cloudstack.IsTransient(err)).To(BeTrue())
 		})
 
+		It("scrubs the request's secrets from an error page that echoes the URL", func() {
+			env.api.on("listZones", func(p url.Values) (int, string) {
+				return 502, "<html>Bad gateway for /client/api?apiKey=" + url.QueryEscape(p.Get("apiKey")) +
+					"&signature=" + url.QueryEscape(p.Get("signature")) + "</html>"
+			})
+			_, err := env.client.Zones().List(context.Background())
+			Expect(err).To(MatchError(ContainSubstring("Bad gateway for /client/api?apiKey=[REDACTED]&signature=[REDACTED]")))
+			Expect(err.Error()).NotTo(ContainSubstring(testAPIKey))
+		})
+
 		It("reports CloudStack's JSON error answers as APIErrors", func() {
 			env.api.on("listZones", func(url.Values) (int, string) {
 				return apiError("listZones", 429, 9999, "The given user has reached his/her account api limit, please retry after [218] ms.")
@@ -267,10 +277,12 @@ var _ = Describe("the HTTP transport", func() {
 		line := cloudstack.DescribeParams(url.Values{
 			"command": {"deployVirtualMachine"}, "apiKey": {testAPIKey}, "signature": {"c2ln"},
 			"userdata": {"c2VjcmV0LXNldHRpbmdz"}, "details[0].password": {"hunter2"}, "name": {"vm-1"},
+			"url": {"https://bosh:s3cr3t@images.example/root.vhd.bz2"},
 		})
+		Expect(line).To(ContainSubstring("url=https://bosh:xxxxx@images.example/root.vhd.bz2"))
 		Expect(line).To(ContainSubstring("name=vm-1"))
 		Expect(line).To(ContainSubstring("userdata=[REDACTED]"))
-		for _, secret := range []string{testAPIKey, "c2ln", "c2VjcmV0LXNldHRpbmdz", "hunter2", "deployVirtualMachine"} {
+		for _, secret := range []string{testAPIKey, "c2ln", "c2VjcmV0LXNldHRpbmdz", "hunter2", "s3cr3t", "deployVirtualMachine"} {
 			Expect(line).NotTo(ContainSubstring(secret))
 		}
 	})
