@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	csapi "github.com/apache/cloudstack-go/v2/cloudstack"
@@ -26,6 +27,23 @@ type Template struct {
 	Size       int64 // virtual size in bytes, 0 until known
 	Tags       map[string]string
 	CrossZones bool
+}
+
+// Failed tells a template that will never become ready from one that is
+// still on its way: CloudStack shows upload and download failures only
+// through the status text ("UploadError", "UploadAbandoned", or the secondary
+// storage VM's error message).
+func (t Template) Failed() bool {
+	if t.IsReady {
+		return false
+	}
+	status := strings.ToLower(t.Status)
+	for _, word := range []string{"error", "abandoned", "fail", "invalid", "corrupt", "mismatch", "exceed"} {
+		if strings.Contains(status, word) {
+			return true
+		}
+	}
+	return false
 }
 
 // UploadSpec describes a template to create for an image upload. Templates

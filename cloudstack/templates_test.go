@@ -263,4 +263,19 @@ var _ = Describe("Templates", func() {
 			Expect(err).To(MatchError(ContainSubstring("VM instances: [vm-1] are using it")))
 		})
 	})
+
+	DescribeTable("telling a failed template from one on its way",
+		func(status string, ready, failed bool) {
+			Expect(cloudstack.Template{Status: status, IsReady: ready}.Failed()).To(Equal(failed))
+		},
+		Entry(nil, "Download Complete", true, false),
+		Entry(nil, "NotUploaded", false, false),
+		Entry(nil, "37% Downloaded", false, false),
+		Entry(nil, "Installing Template", false, false),
+		Entry(nil, "Processing", false, false),
+		Entry(nil, "UploadError", false, true),
+		Entry(nil, "UploadAbandoned", false, true),
+		Entry(nil, "File type mismatch between the sent file and the actual content. Received: vhd", false, true),
+		Entry(nil, "Failed post download script: checksum invalid", false, true),
+	)
 })
