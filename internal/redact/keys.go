@@ -21,6 +21,7 @@ var sensitiveNames = []string{
 	"signature",
 	"user_data", "userdata",
 	"credentials",
+	"json_key", // the GCS blobstore's service account key
 }
 
 // SensitiveKey reports whether values under a JSON key or parameter of this

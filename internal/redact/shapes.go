@@ -17,8 +17,25 @@ func maskShapes(s string) string {
 	if strings.Contains(s, "=") {
 		s = secretParameter.ReplaceAllString(s, "${1}${2}="+Mask)
 	}
-	s = authorizationHeader.ReplaceAllString(s, "${1}"+Mask)
+	if containsFold(s, "authorization") {
+		s = authorizationHeader.ReplaceAllString(s, "${1}"+Mask)
+	}
 	return s
+}
+
+// containsFold reports whether s contains the lower-case ASCII word, in any
+// case. It spares most text the slower case-insensitive regular expression.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 const pemBegin = "-----BEGIN "

@@ -63,6 +63,7 @@ var _ = Describe("String", func() {
 		Entry("a header in JSON", `{"Authorization":"Bearer abc"}`, `{"Authorization":"Bearer [REDACTED]"}`),
 		Entry("a Go http.Header", "map[Authorization:[Basic abc] Accept:[*/*]]", "map[Authorization:[Basic [REDACTED]] Accept:[*/*]]"),
 		Entry("a Proxy-Authorization header", "Proxy-Authorization: Basic abc", "Proxy-Authorization: Basic [REDACTED]"),
+		Entry("a header name in capitals", "AUTHORIZATION: BASIC abc", "AUTHORIZATION: BASIC [REDACTED]"),
 	)
 
 	DescribeTable("masks nothing else",
@@ -161,6 +162,7 @@ var _ = Describe("SensitiveKey", func() {
 		Entry(nil, "ca", true),
 		Entry(nil, "CACert", true),
 		Entry(nil, "x-auth-token", true),
+		Entry(nil, "json_key", true),
 		Entry(nil, "key", false),
 		Entry(nil, "value", false),
 		Entry(nil, "name", false),
