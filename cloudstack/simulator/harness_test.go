@@ -239,3 +239,24 @@ func (s *sim) firstID(command, key, name string) string {
 var _ = GinkgoWriter
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// startHTTP serves srv on 127.0.0.1 with the real clock.
+func startHTTP(srv *simulator.Server) string {
+	hs := httptest.NewServer(srv)
+	DeferCleanup(hs.Close)
+	return hs.URL + "/client/api"
+}
+
+// postSigned sends a signed POST using the real clock for expires.
+func postSigned(endpoint, command string, params map[string]string) apiResult {
+	s := &sim{Endpoint: endpoint}
+	return s.send(http.MethodPost, signedParams(command, params, time.Now().Add(15*time.Minute)))
+}
+
+func mustJSON(v any) map[string]any {
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	var m map[string]any
+	Expect(json.Unmarshal(b, &m)).To(Succeed())
+	return m
+}
