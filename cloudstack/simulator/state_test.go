@@ -36,7 +36,10 @@ var _ = Describe("seed and state", func() {
 
 	It("saves the store on request and reloads it instead of the seed", func() {
 		path := filepath.Join(GinkgoT().TempDir(), "state.json")
-		s := startSim(func(o *simulator.Options) { o.StatePath = path; o.JobDelays = map[string]time.Duration{"createTags": time.Hour} })
+		s := startSim(func(o *simulator.Options) {
+			o.StatePath = path
+			o.JobDelays = map[string]time.Duration{"createTags": time.Hour}
+		})
 		zone := s.firstID("listZones", "zone", "zone1")
 		group := s.runJob("createAffinityGroup", map[string]string{"name": "kept", "type": "host affinity"})
 		Expect(group["jobstatus"]).To(BeNumerically("==", 1))
