@@ -140,4 +140,3 @@ var _ = Describe("conformance with recordings of a real CloudStack", func() {
 			To(ConsistOf(ContainSubstring("cannot be decoded")))
 	})
 })
-
