@@ -1,0 +1,228 @@
+package simulator_test
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/apache/cloudstack-go/v2/cloudstack"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/cloudstack/simulator"
+)
+
+// clientCase drives one command through cloudstack-go's typed client, as the CPI will, and
+// then checks that the raw body it received decodes into cloudstack-go's struct without
+// loss (every emitted field is a field of the struct, with a decodable type).
+type clientCase struct {
+	command string
+	call    func(cs *cloudstack.CloudStackClient, s *sim)
+	// body picks the value cloudstack-go decodes out of the captured envelope.
+	body   func(inner map[string]any) any
+	goType reflect.Type
+}
+
+func zone1(cs *cloudstack.CloudStackClient) string {
+	id, _, err := cs.Zone.GetZoneID("zone1")
+	Expect(err).NotTo(HaveOccurred())
+	return id
+}
+
+var clientCases = []clientCase{
+	{command: "listZones", goType: typeOf[cloudstack.ListZonesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.Zone.ListZones(cs.Zone.NewListZonesParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(2))
+		Expect(r.Zones[0].Networktype).To(Equal("Advanced"))
+	}},
+	{command: "listServiceOfferings", goType: typeOf[cloudstack.ListServiceOfferingsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		o, _, err := cs.ServiceOffering.GetServiceOfferingByName("Medium Instance")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(o.Memory).To(Equal(2048))
+		r, err := cs.ServiceOffering.ListServiceOfferings(cs.ServiceOffering.NewListServiceOfferingsParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(5))
+	}},
+	{command: "listDiskOfferings", goType: typeOf[cloudstack.ListDiskOfferingsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		o, _, err := cs.DiskOffering.GetDiskOfferingByName("small")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(o.Disksize).To(Equal(int64(10)))
+		r, err := cs.DiskOffering.ListDiskOfferings(cs.DiskOffering.NewListDiskOfferingsParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(3))
+	}},
+	{command: "listOsTypes", goType: typeOf[cloudstack.ListOsTypesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		p := cs.GuestOS.NewListOsTypesParams()
+		p.SetDescription("Other PV (64-bit)")
+		r, err := cs.GuestOS.ListOsTypes(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.OsTypes[0].Description).To(Equal("Other PV (64-bit)"))
+	}},
+	{command: "createTags", goType: typeOf[cloudstack.CreateTagsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.Resourcetags.CreateTags(cs.Resourcetags.NewCreateTagsParams([]string{zone1(cs)}, "Zone", map[string]string{"director": "d1"}))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "listTags", goType: typeOf[cloudstack.ListTagsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		_, err := cs.Resourcetags.CreateTags(cs.Resourcetags.NewCreateTagsParams([]string{zone1(cs)}, "Zone", map[string]string{"a": "1", "b": "2"}))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.Resourcetags.ListTags(cs.Resourcetags.NewListTagsParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(2))
+		Expect(r.Tags[0].Resourcetype).To(Equal("Zone"))
+	}},
+	{command: "deleteTags", goType: typeOf[cloudstack.DeleteTagsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		_, err := cs.Resourcetags.CreateTags(cs.Resourcetags.NewCreateTagsParams([]string{zone1(cs)}, "Zone", map[string]string{"a": "1"}))
+		Expect(err).NotTo(HaveOccurred())
+		p := cs.Resourcetags.NewDeleteTagsParams([]string{zone1(cs)}, "Zone")
+		p.SetTags(map[string]string{"a": ""})
+		r, err := cs.Resourcetags.DeleteTags(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "createAffinityGroup", goType: typeOf[cloudstack.CreateAffinityGroupResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "host anti-affinity"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Id).NotTo(BeEmpty())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "listAffinityGroups", goType: typeOf[cloudstack.ListAffinityGroupsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		_, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "host anti-affinity"))
+		Expect(err).NotTo(HaveOccurred())
+		g, _, err := cs.AffinityGroup.GetAffinityGroupByName("g")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(g.Type).To(Equal("host anti-affinity"))
+	}},
+	{command: "deleteAffinityGroup", goType: typeOf[cloudstack.DeleteAffinityGroupResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		c, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "host anti-affinity"))
+		Expect(err).NotTo(HaveOccurred())
+		p := cs.AffinityGroup.NewDeleteAffinityGroupParams()
+		p.SetId(c.Id)
+		_, err = cs.AffinityGroup.DeleteAffinityGroup(p)
+		Expect(err).NotTo(HaveOccurred())
+	}},
+	{command: "listAffinityGroupTypes", goType: typeOf[cloudstack.ListAffinityGroupTypesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.AffinityGroup.ListAffinityGroupTypes(cs.AffinityGroup.NewListAffinityGroupTypesParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.AffinityGroupTypes).To(HaveLen(4))
+	}},
+	{command: "listSecurityGroups", goType: typeOf[cloudstack.ListSecurityGroupsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		g, _, err := cs.SecurityGroup.GetSecurityGroupByName("default")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(g.Name).To(Equal("default"))
+	}},
+	{command: "listSSHKeyPairs", goType: typeOf[cloudstack.ListSSHKeyPairsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.SSH.ListSSHKeyPairs(cs.SSH.NewListSSHKeyPairsParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.SSHKeyPairs[0].Name).To(Equal("bosh"))
+	}},
+	{command: "createSSHKeyPair", goType: typeOf[cloudstack.CreateSSHKeyPairResponse](), body: under("keypair"), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.SSH.CreateSSHKeyPair(cs.SSH.NewCreateSSHKeyPairParams("k"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Privatekey).To(ContainSubstring("PRIVATE KEY"))
+	}},
+	{command: "registerSSHKeyPair", goType: typeOf[cloudstack.RegisterSSHKeyPairResponse](), body: under("keypair"), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.SSH.RegisterSSHKeyPair(cs.SSH.NewRegisterSSHKeyPairParams("r", testPublicKey))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Fingerprint).NotTo(BeEmpty())
+	}},
+	{command: "deleteSSHKeyPair", goType: typeOf[cloudstack.DeleteSSHKeyPairResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.SSH.DeleteSSHKeyPair(cs.SSH.NewDeleteSSHKeyPairParams("bosh"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Success).To(BeTrue())
+	}},
+	{command: "listCapabilities", goType: typeOf[cloudstack.Capability](), body: under("capability"), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.Configuration.ListCapabilities(cs.Configuration.NewListCapabilitiesParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Capabilities.Cloudstackversion).To(Equal(simulator.CloudStackVersion))
+	}},
+	{command: "listHypervisors", goType: typeOf[cloudstack.ListHypervisorsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.Hypervisor.ListHypervisors(cs.Hypervisor.NewListHypervisorsParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Hypervisors).To(HaveLen(2))
+	}},
+	{command: "queryAsyncJobResult", goType: typeOf[cloudstack.QueryAsyncJobResultResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		c, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "host affinity"))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.Asyncjob.QueryAsyncJobResult(cs.Asyncjob.NewQueryAsyncJobResultParams(c.JobID))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Jobstatus).To(Equal(1))
+	}},
+	{command: "listAsyncJobs", goType: typeOf[cloudstack.ListAsyncJobsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		_, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "host affinity"))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.Asyncjob.ListAsyncJobs(cs.Asyncjob.NewListAsyncJobsParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(1))
+	}},
+}
+
+var _ = Describe("driving the simulator through cloudstack-go's typed client", func() {
+	for _, tc := range clientCases {
+		It(tc.command+" works and decodes into "+tc.goType.Name()+" without loss", func() {
+			s := startSim(nil)
+			tc.call(s.client(), s)
+			envelope := s.lastBody(tc.command)
+			Expect(envelope).To(HaveKey(strings.ToLower(tc.command) + "response"))
+			var inner map[string]any
+			for _, v := range envelope {
+				inner = v.(map[string]any)
+			}
+			body := any(inner)
+			if tc.body != nil {
+				body = tc.body(inner)
+			}
+			Expect(shapeProblems("", body, nil, tc.goType, nil)).To(BeEmpty())
+		})
+	}
+
+	It("covers every command the simulator serves", func() {
+		covered := map[string]bool{}
+		for _, tc := range clientCases {
+			covered[tc.command] = true
+		}
+		var missing []string
+		for _, cmd := range simulator.Commands() {
+			if !covered[cmd] && !strings.HasPrefix(cmd, "simTest") {
+				missing = append(missing, cmd)
+			}
+		}
+		Expect(missing).To(BeEmpty())
+	})
+
+	It("runs async commands to completion through the polling client, job results decoding without loss", func() {
+		s := startSim(nil)
+		cs := s.asyncClient()
+		g, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "host anti-affinity"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(g.Name).To(Equal("g"))
+		Expect(g.Type).To(Equal("host anti-affinity"))
+		job := s.lastBody("queryAsyncJobResult")["queryasyncjobresultresponse"].(map[string]any)
+		Expect(shapeProblems("", job["jobresult"].(map[string]any)["affinitygroup"], nil, typeOf[cloudstack.AffinityGroup](), nil)).To(BeEmpty())
+
+		t, err := cs.Resourcetags.CreateTags(cs.Resourcetags.NewCreateTagsParams([]string{zone1(cs)}, "Zone", map[string]string{"k": "v"}))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(t.Success).To(BeTrue())
+
+		d := cs.AffinityGroup.NewDeleteAffinityGroupParams()
+		d.SetName("g")
+		del, err := cs.AffinityGroup.DeleteAffinityGroup(d)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(del.Success).To(BeTrue())
+	})
+
+	It("surfaces errors the way cloudstack-go reports them", func() {
+		s := startSim(nil)
+		cs := s.client()
+		_, err := cs.AffinityGroup.CreateAffinityGroup(cs.AffinityGroup.NewCreateAffinityGroupParams("g", "bogus"))
+		Expect(err).To(MatchError(HavePrefix("CloudStack API error 431 (CSExceptionErrorCode: 4350): Unable to create affinity group")))
+
+		_, n, err := cs.Zone.GetZoneByID("8d6e0c3a-6a4b-4e0e-9d7a-1f2e3d4c5b6a")
+		Expect(n).To(Equal(0))
+		Expect(err).To(MatchError(ContainSubstring("No match found for 8d6e0c3a-6a4b-4e0e-9d7a-1f2e3d4c5b6a")))
+
+		Expect(s.Server.AddFault(simulator.FaultRule{Command: "createTags", Kind: "job", ErrorCode: 530, Message: "nope"})).To(Succeed())
+		_, err = s.asyncClient().Resourcetags.CreateTags(cs.Resourcetags.NewCreateTagsParams([]string{zone1(cs)}, "Zone", map[string]string{"k": "v"}))
+		Expect(err).To(MatchError(`Undefined error: {"errorcode":530,"errortext":"nope"}`))
+	})
+})
