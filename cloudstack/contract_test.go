@@ -212,6 +212,12 @@ var _ = Describe("contract with the bundled simulator", Label("contract"), func(
 			Expect(env.client.Tags().List(ctx, "Zone", zoneID)).To(HaveKeyWithValue("long", long[:255]))
 		})
 
+		It("replaces a key that differs only in case", func() {
+			Expect(env.client.Tags().Upsert(ctx, "Zone", zoneID, map[string]string{"Director": "bosh"})).To(Succeed())
+			Expect(env.client.Tags().Upsert(ctx, "Zone", zoneID, map[string]string{"director": "bosh"})).To(Succeed())
+			Expect(env.client.Tags().List(ctx, "Zone", zoneID)).To(Equal(map[string]string{"director": "bosh"}))
+		})
+
 		It("deletes the keys that are there and ignores the others", func() {
 			Expect(env.client.Tags().Upsert(ctx, "Zone", zoneID, map[string]string{"a": "1", "b": "2"})).To(Succeed())
 			Expect(env.client.Tags().Delete(ctx, "Zone", zoneID, []string{"a", "missing"})).To(Succeed())

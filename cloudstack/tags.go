@@ -3,6 +3,7 @@ package cloudstack
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	csapi "github.com/apache/cloudstack-go/v2/cloudstack"
 )
@@ -70,11 +71,11 @@ func (s *tagService) Upsert(ctx context.Context, resourceType, resourceID string
 	stale := map[string]string{}
 	fresh := map[string]string{}
 	for key, value := range wanted {
-		old, present := current[key]
+		oldKey, oldValue, present := lookupKey(current, key)
 		switch {
-		case present && old == value:
+		case present && oldKey == key && oldValue == value:
 		case present:
-			stale[key] = old
+			stale[oldKey] = oldValue
 			fresh[key] = value
 		default:
 			fresh[key] = value
@@ -106,8 +107,8 @@ func (s *tagService) Delete(ctx context.Context, resourceType, resourceID string
 	}
 	present := map[string]string{}
 	for _, key := range keys {
-		if value, ok := current[key]; ok {
-			present[key] = value
+		if oldKey, value, ok := lookupKey(current, key); ok {
+			present[oldKey] = value
 		}
 	}
 	return s.deleteTags(ctx, resourceType, resourceID, present)
@@ -129,6 +130,20 @@ func (s *tagService) deleteTags(ctx context.Context, resourceType, resourceID st
 		}
 		return r.JobID, nil
 	}, nil)
+}
+
+// lookupKey finds a tag key the way CloudStack compares them, ignoring case:
+// "Director" blocks creating "director" and is what deleting "director" removes.
+func lookupKey(tags map[string]string, key string) (string, string, bool) {
+	if value, ok := tags[key]; ok {
+		return key, value, true
+	}
+	for k, v := range tags {
+		if strings.EqualFold(k, key) {
+			return k, v, true
+		}
+	}
+	return "", "", false
 }
 
 func truncateRunes(s string, limit int) string {

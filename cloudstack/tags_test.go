@@ -73,6 +73,13 @@ var _ = Describe("Tags", func() {
 		Expect(env.api.calls("queryAsyncJobResult")).To(HaveLen(2))
 	})
 
+	It("replaces a key that differs only in case, which CloudStack would take for a duplicate", func() {
+		env.api.ok("listTags", listBody("tag", 1, tagJSON(vmID, "Director", "bosh")))
+		Expect(tags.Upsert(ctx, "UserVm", vmID, map[string]string{"director": "bosh"})).To(Succeed())
+		Expect(sentTags(env.api.calls("deleteTags")[0])).To(Equal(map[string]string{"Director": "bosh"}))
+		Expect(sentTags(env.api.calls("createTags")[0])).To(Equal(map[string]string{"director": "bosh"}))
+	})
+
 	It("makes no change when the resource already carries the tags", func() {
 		env.api.ok("listTags", listBody("tag", 1, tagJSON(vmID, "director", "bosh")))
 		Expect(tags.Upsert(ctx, "UserVm", vmID, map[string]string{"director": "bosh"})).To(Succeed())
@@ -115,6 +122,12 @@ var _ = Describe("Tags", func() {
 		deleted := env.api.calls("deleteTags")
 		Expect(deleted).To(HaveLen(1))
 		Expect(sentTags(deleted[0])).To(Equal(map[string]string{"a": "1"}))
+	})
+
+	It("deletes a key whatever its case, as CloudStack matches keys", func() {
+		env.api.ok("listTags", listBody("tag", 1, tagJSON(vmID, "Director", "bosh")))
+		Expect(tags.Delete(ctx, "UserVm", vmID, []string{"director"})).To(Succeed())
+		Expect(sentTags(env.api.calls("deleteTags")[0])).To(Equal(map[string]string{"Director": "bosh"}))
 	})
 
 	It("makes no delete call when none of the keys is there", func() {
