@@ -40,11 +40,21 @@ func (s *Server) handleAPI(r *http.Request, rec *CallRecord) (int, []byte) {
 	rec.Command = name
 	rec.Params = redactParams(params)
 
-	// Real CloudStack rejects an unknown (or missing) command in verifyRequest, before
-	// dispatch, with the same 401 as a bad signature and the "errorresponse" key.
+	// An unsigned or badly signed request is refused with 401 whatever it asks for. A correctly signed
+	// request for a command this server does not have gets 432 (UNSUPPORTED_ACTION_ERROR) under
+	// "errorresponse", the code CloudStack uses for an unknown API command; clients must not mistake it
+	// for a credentials problem.
 	cmd, known := lookupCommand(name)
 	if !known {
-		e := &APIError{Code: CodeUnauthorized, Text: authFailureText}
+		if !verifySignature(params, s.apiKey, s.secretKey, s.clock.Now()) {
+			rec.ErrorCode = CodeUnauthorized
+			return CodeUnauthorized, errorEnvelope("errorresponse", &APIError{Code: CodeUnauthorized, Text: authFailureText})
+		}
+		text := "The given command does not exist or it is not available for user"
+		if name == "" {
+			text = "no command sent"
+		}
+		e := &APIError{Code: CodeUnsupportedAction, CSCode: CSCodeServerAPI, Text: text}
 		rec.ErrorCode = e.Code
 		return e.Code, errorEnvelope("errorresponse", e)
 	}

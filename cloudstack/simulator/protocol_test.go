@@ -91,19 +91,27 @@ var _ = Describe("the wire protocol", func() {
 		Expect(s.send(http.MethodGet, v).Status).To(Equal(401))
 	})
 
-	It("answers an unknown or missing command like CloudStack's verifyRequest: 401 under errorresponse", func() {
+	It("answers a signed request for an unknown or missing command with 432 under errorresponse", func() {
 		r := s.call("fooBar", nil)
-		Expect(r.Status).To(Equal(401))
+		Expect(r.Status).To(Equal(432))
 		Expect(r.Body).To(HaveKey("errorresponse"))
-		Expect(r.inner()["errortext"]).To(Equal("unable to verify user credentials and/or request signature"))
+		Expect(r.inner()["errorcode"]).To(BeEquivalentTo(432))
+		Expect(r.inner()["errortext"]).To(Equal("The given command does not exist or it is not available for user"))
 
 		noCommand := url.Values{"apiKey": {testAPIKey}, "response": {"json"}}
 		noCommand.Set("signature", sign(noCommand))
-		Expect(s.send(http.MethodGet, noCommand).Status).To(Equal(401))
+		Expect(s.send(http.MethodGet, noCommand).Status).To(Equal(432))
+	})
+
+	It("answers an unsigned request for an unknown command with 401", func() {
+		v := url.Values{"apiKey": {testAPIKey}, "command": {"fooBar"}, "response": {"json"}, "signature": {"bogus"}}
+		r := s.send(http.MethodGet, v)
+		Expect(r.Status).To(Equal(401))
+		Expect(r.Body).To(HaveKey("errorresponse"))
 	})
 
 	It("matches command names exactly", func() {
-		Expect(s.call("listzones", nil).Status).To(Equal(401))
+		Expect(s.call("listzones", nil).Status).To(Equal(432))
 	})
 
 	It("reports a missing parameter and an unknown id with CloudStack's 431 texts", func() {
@@ -126,7 +134,7 @@ var _ = Describe("the wire protocol", func() {
 
 	It("never serves the admin endpoints on the API path, nor the API on the admin path", func() {
 		r := s.call("inventory", nil)
-		Expect(r.Status).To(Equal(401))
+		Expect(r.Status).To(Equal(432))
 		resp, err := http.Get(s.HTTP.URL + "/admin/client/api?command=listZones")
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
