@@ -78,9 +78,8 @@ type UploadParams struct {
 	Expires   string
 }
 
-// templateFilter makes lists show the templates the caller may deploy: its own
-// (also while they are still being uploaded), public and shared ones, so that
-// light stemcells can name a public template.
+// templateFilter makes lists show the templates the caller may deploy, public
+// and shared ones included, so that light stemcells can name a public template.
 const templateFilter = "executable"
 
 type templateService struct{ c *Client }
@@ -149,7 +148,18 @@ func (s *templateService) ListInZones(ctx context.Context, id string) ([]Templat
 	return mine, nil
 }
 
+// list looks among the caller's own templates first ("self" also shows them while their upload is in
+// progress, which "executable" does not), then among those it may deploy (public and shared ones, which
+// light stemcells name). The second call happens only when the first finds nothing.
 func (s *templateService) list(ctx context.Context, filter func(*csapi.ListTemplatesParams)) ([]Template, error) {
+	rows, err := s.listWith(ctx, "self", filter)
+	if err != nil || len(rows) > 0 {
+		return rows, err
+	}
+	return s.listWith(ctx, templateFilter, filter)
+}
+
+func (s *templateService) listWith(ctx context.Context, templateFilter string, filter func(*csapi.ListTemplatesParams)) ([]Template, error) {
 	api := s.c.api(ctx)
 	return listAllPages(ctx, "listTemplates", func(page, size int) ([]Template, int, error) {
 		p := api.Template.NewListTemplatesParams(templateFilter)

@@ -62,7 +62,19 @@ var _ = Describe("Templates", func() {
 			call := env.api.calls("listTemplates")[0]
 			Expect(call.Get("id")).To(Equal(templateID))
 			Expect(call.Get("zoneid")).To(Equal(zone1ID))
-			Expect(call.Get("templatefilter")).To(Equal("executable"))
+			Expect(call.Get("templatefilter")).To(Equal("self"))
+			Expect(env.api.calls("listTemplates")).To(HaveLen(1), "the caller's own template needs no second look")
+		})
+
+		It("looks among deployable (public, shared) templates when the caller has none by that id", func() {
+			env.api.ok("listTemplates", `{}`)
+			_, found, err := templates.Get(ctx, templateID, zone1ID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(found).To(BeFalse())
+			calls := env.api.calls("listTemplates")
+			Expect(calls).To(HaveLen(2))
+			Expect(calls[0].Get("templatefilter")).To(Equal("self"))
+			Expect(calls[1].Get("templatefilter")).To(Equal("executable"))
 		})
 
 		It("reports a template missing from that zone as not found", func() {
