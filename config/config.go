@@ -140,6 +140,7 @@ type Stemcell struct {
 	Formats          []string `json:"formats"`           // info's stemcell_formats; never nil after Load
 	URL              string   `json:"url"`               // optional base URL for registerTemplate instead of upload
 	UploadRetries    int      `json:"upload_retries"`    // default 3
+	Zones            []string `json:"zones"`             // more zones the template is copied to; default []
 }
 
 // Calculate holds the offering tags calculate_vm_cloud_properties honours.
@@ -231,6 +232,7 @@ func Default() Config {
 				OSType:        "Other PV (64-bit)",
 				Formats:       []string{"cloudstack-vhdx", "cloudstack-light"},
 				UploadRetries: 3,
+				Zones:         []string{},
 			},
 			AutoAntiAffinityType: "host anti-affinity",
 			Calculate: Calculate{

@@ -5,7 +5,7 @@ package config
 func (c *Config) normalise() {
 	for _, list := range []*[]string{
 		&c.Agent.NTP, &c.CloudStack.Calculate.DiskTags, &c.CloudStack.Calculate.NotDiskTags,
-		&c.CloudStack.Calculate.ComputeTags, &c.CloudStack.Calculate.NotComputeTags,
+		&c.CloudStack.Calculate.ComputeTags, &c.CloudStack.Calculate.NotComputeTags, &c.CloudStack.Stemcell.Zones,
 	} {
 		if *list == nil {
 			*list = []string{}
@@ -22,6 +22,7 @@ func (c Config) clone() Config {
 	out.Warnings = cloneStrings(c.Warnings)
 	out.Agent.NTP = cloneStrings(c.Agent.NTP)
 	out.CloudStack.Stemcell.Formats = cloneStrings(c.CloudStack.Stemcell.Formats)
+	out.CloudStack.Stemcell.Zones = cloneStrings(c.CloudStack.Stemcell.Zones)
 	calc := &out.CloudStack.Calculate
 	calc.DiskTags, calc.NotDiskTags = cloneStrings(calc.DiskTags), cloneStrings(calc.NotDiskTags)
 	calc.ComputeTags, calc.NotComputeTags = cloneStrings(calc.ComputeTags), cloneStrings(calc.NotComputeTags)

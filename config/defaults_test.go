@@ -25,6 +25,7 @@ var _ = Describe("Default", func() {
 					OSType:        "Other PV (64-bit)",
 					Formats:       []string{"cloudstack-vhdx", "cloudstack-light"},
 					UploadRetries: 3,
+					Zones:         []string{},
 				},
 				AutoAntiAffinityType: "host anti-affinity",
 				Calculate: config.Calculate{

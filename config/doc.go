@@ -47,6 +47,7 @@
 //	| `cloudstack.stemcell.formats`              | `["cloudstack-vhdx", "cloudstack-light"]`  | Stemcell formats `info` reports, i.e. what the cloud can boot. A KVM cloud may add `openstack-qcow2`. |
 //	| `cloudstack.stemcell.url`                  | `""`                                       | Base http(s) URL from which CloudStack downloads stemcell images (registerTemplate) instead of the CPI uploading them. |
 //	| `cloudstack.stemcell.upload_retries`       | `3`                                        | Extra attempts at a failed template upload. |
+//	| `cloudstack.stemcell.zones`                | `[]`                                       | More zones (names or ids) each stemcell template is copied to after its upload to the default zone; VMs in other zones get a copy on demand. |
 //	| `cloudstack.enable_auto_anti_affinity`     | `false`                                    | Put the VMs of each instance group into one affinity group of their own. |
 //	| `cloudstack.auto_anti_affinity_type`       | `"host anti-affinity"`                     | CloudStack affinity group type for those groups (`host anti-affinity` is strict: a deploy fails when no other host is left). |
 //	| `cloudstack.calculate.disk_tags`           | `[]`                                       | Storage tags a disk offering must carry to be chosen by calculate_vm_cloud_properties. |
