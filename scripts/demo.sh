@@ -1,20 +1,53 @@
 #!/usr/bin/env bash
-# The main job, end to end through the CPI binary. Until the bundled simulator lands, it can only show
-# the calls that need no cloud.
+# make demo: the main job end to end. Starts the bundled CloudStack simulator on a free loopback port,
+# writes a cpi.json for it, drives the CPI binary through a lifecycle exactly as BOSH does (one JSON
+# request on stdin per process), prints each request and response (secrets are redacted by the CPI),
+# shows what the simulator holds at the end, and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cat > "$work/cpi.json" <<JSON
-{"cloudstack": {"endpoint": "https://cloud.invalid/client/api", "api_key": "demo-key", "secret_access_key": "demo-secret",
-                "default_zone": "zone1"},
- "agent": {"mbus": "https://mbus:demo-password@0.0.0.0:6868"}}
-JSON
-call() {
-  echo ">>> $1"
-  echo "$1" | bin/cloudstack-cpi -configFile "$work/cpi.json" 2>/dev/null
-  echo
+sim_pid=""
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
 }
-call '{"method":"info","arguments":[],"context":{"director_uuid":"demo"},"api_version":1}'
-call '{"method":"has_vm","arguments":["vm-1"],"context":{"director_uuid":"demo"},"api_version":2}'
-echo "The CloudStack simulator that the full lifecycle runs against is not bundled yet."
+trap cleanup EXIT
+
+bin/cloudstack-simulator -listen 127.0.0.1:0 -job-delay 200ms >"$work/sim.out" 2>"$work/sim.err" &
+sim_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^secret_key: ' "$work/sim.out" 2>/dev/null && break
+  sleep 0.1
+done
+endpoint=$(sed -n 's/^endpoint: //p' "$work/sim.out")
+api_key=$(sed -n 's/^api_key: //p' "$work/sim.out")
+secret_key=$(sed -n 's/^secret_key: //p' "$work/sim.out")
+[ -n "$secret_key" ] || { echo "the simulator did not start:"; cat "$work/sim.err"; exit 1; }
+admin=${endpoint%/client/api}/admin
+echo "== CloudStack simulator at $endpoint"
+
+cat >"$work/cpi.json" <<JSON
+{"cloudstack": {"endpoint": "$endpoint", "api_key": "$api_key", "secret_access_key": "$secret_key",
+                "default_zone": "zone2", "polling": {"initial_interval_ms": 50, "max_interval_ms": 500}},
+ "agent": {"mbus": "https://mbus:demo-mbus-password@0.0.0.0:6868", "ntp": ["0.pool.ntp.org"]}}
+JSON
+
+# call METHOD ARGS_JSON [API_VERSION]: one CPI process, as the director runs it. Sets $result.
+call() {
+  local request="{\"method\":\"$1\",\"arguments\":$2,\"context\":{\"director_uuid\":\"demo-director\",\"request_id\":\"cpi-$RANDOM\",\"vm\":{\"stemcell\":{\"api_version\":3}}},\"api_version\":${3:-2}}"
+  echo
+  echo ">>> $request"
+  response=$(echo "$request" | bin/cloudstack-cpi -configFile "$work/cpi.json" 2>"$work/last.log")
+  # The log is in the response too; show the response without it to keep the demo readable.
+  echo "<<< $(echo "$response" | sed 's/,"log":".*"}$/}/')"
+  result=$(echo "$response" | sed -n 's/^{"result":"\([^"]*\)".*/\1/p')
+}
+
+call info '[]' 1
+
+
+echo
+echo "== simulator inventory at the end (GET $admin/inventory)"
+curl -fsS "$admin/inventory" 2>/dev/null || echo "(curl not installed)"
+echo
