@@ -56,14 +56,14 @@ func createLoadBalancerRule(c *Call) (*Job, error) {
 	case protocol != "" && !contains([]string{"tcp", "udp", "tcp-proxy", "ssl"}, protocol):
 		return nil, paramErr("Invalid protocol for load balancer rule: %s", protocol)
 	case ip.StaticNAT:
-		return nil, serverAPIError(537, "Can't do load balance on ip address: "+ip.Address)
+		return nil, serverAPIError(codeNetworkRuleConflict, "Can't do load balance on ip address: "+ip.Address)
 	case strings.EqualFold(network.Type, "Shared"):
 		return nil, paramErr("LB service is not supported in specified network id")
 	}
 	if clash, ok := LoadBalancerTable(c.Store).Find(func(lb *LoadBalancerRule) bool {
 		return lb.PublicIPID == ip.ID && lb.PublicPort == publicPort
 	}); ok {
-		return nil, serverAPIError(537, fmt.Sprintf("The range specified, %d-%d, conflicts with rule %s which has %d-%d",
+		return nil, serverAPIError(codeNetworkRuleConflict, fmt.Sprintf("The range specified, %d-%d, conflicts with rule %s which has %d-%d",
 			publicPort, publicPort, clash.ID, clash.PublicPort, clash.PublicPort))
 	}
 	if protocol == "" {

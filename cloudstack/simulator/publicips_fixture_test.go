@@ -11,7 +11,7 @@ import (
 
 // The VM and network families live on other branches, so the public IP, static NAT and
 // load balancer tests answer the networking hooks from a test table of VMs and from the
-// default seed's guest networks. Both fakes fall back to (or come after) whatever was wired
+// default seed's guest networks. Both fakes fall back to (or give way to) whatever was wired
 // before, so they keep working once the real families are merged.
 
 // netVM is a VM as the fake VM hook reports it.
@@ -52,8 +52,12 @@ func init() {
 		},
 		func(st *simulator.Store) []simulator.GuestNetworkInfo {
 			out := previousNets(st)
+			known := map[string]bool{}
+			for _, n := range out {
+				known[n.Name] = true
+			}
 			for _, n := range fakeNetworks {
-				if z, ok := simulator.LookupZone(st, n.zone); ok {
+				if z, ok := simulator.LookupZone(st, n.zone); ok && !known[n.name] {
 					out = append(out, simulator.GuestNetworkInfo{ID: n.id, Name: n.name, ZoneID: z.ID, Type: n.typ})
 				}
 			}

@@ -2,6 +2,10 @@ package simulator
 
 import "strings"
 
+// codeNetworkRuleConflict is NETWORK_RULE_CONFLICT_ERROR, what EnableStaticNatCmd turns a
+// NetworkRuleConflictException into.
+const codeNetworkRuleConflict = 537
+
 // Static NAT maps one allocated public address to one VM NIC address. State lives on the
 // PublicIP row (isstaticnat, virtualmachineid, vmipaddress), as in CloudStack.
 
@@ -90,10 +94,10 @@ func ipReadyForStaticNAT(st *Store, ip *PublicIP, vm VMNetInfo, vmIP string) err
 	}
 	if !ip.StaticNAT {
 		if _, hasLB := LoadBalancerTable(st).Find(func(lb *LoadBalancerRule) bool { return lb.PublicIPID == ip.ID }); hasLB {
-			return ErrCode(537, "Failed to enable static nat for the ip address "+ip.ipText()+" as it already has LoadBalancing rules assigned")
+			return ErrCode(codeNetworkRuleConflict, "Failed to enable static nat for the ip address "+ip.ipText()+" as it already has LoadBalancing rules assigned")
 		}
 	} else if ip.VMID != vm.ID {
-		return ErrCode(537, "Failed to enable static for the ip address "+ip.ipText()+" and vm id="+vm.ID+" as it's already assigned to antoher vm")
+		return ErrCode(codeNetworkRuleConflict, "Failed to enable static for the ip address "+ip.ipText()+" and vm id="+vm.ID+" as it's already assigned to antoher vm")
 	}
 	// The VM address may carry one static NAT only (this one included: enabling twice fails).
 	if old, taken := PublicIPTable(st).Find(func(o *PublicIP) bool { return o.StaticNAT && o.VMID == vm.ID && o.VMIP == vmIP }); taken {
