@@ -92,6 +92,43 @@ var conformanceCases = []conformanceCase{
 			return s.ok("listAsyncJobs", nil)
 		},
 		rec: whole, goType: typeOf[cloudstack.ListAsyncJobsResponse]()},
+	{command: "associateIpAddress", recording: "associateIpAddress",
+		sim: func(s *sim) any {
+			return s.runJob("associateIpAddress", map[string]string{"zoneid": s.firstID("listZones", "zone", "zone1")})
+		},
+		rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	{command: "associateIpAddress", recording: "associateIpAddress",
+		sim: func(s *sim) any {
+			return under("jobresult", "ipaddress")(s.runJob("associateIpAddress", map[string]string{"zoneid": s.firstID("listZones", "zone", "zone1")}))
+		},
+		rec: under("jobresult", "ipaddress"), goType: typeOf[cloudstack.AssociateIpAddressResponse]()},
+	{command: "listPublicIpAddresses", recording: "associateIpAddress",
+		sim: func(s *sim) any {
+			return items(s.ok("listPublicIpAddresses", map[string]string{"ipaddress": "203.0.113.10"}), "publicipaddress")[0]
+		},
+		rec: under("jobresult", "ipaddress"), goType: typeOf[cloudstack.PublicIpAddress]()},
+	{command: "disassociateIpAddress", recording: "disassociateIpAddress",
+		sim: func(s *sim) any {
+			return s.runJob("disassociateIpAddress", map[string]string{"id": s.publicIPID("203.0.113.12")})
+		},
+		rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	{command: "createLoadBalancerRule", recording: "createLoadBalancerRule",
+		sim: func(s *sim) any { return jobOfLB(s) }, rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	{command: "createLoadBalancerRule", recording: "createLoadBalancerRule",
+		sim: func(s *sim) any { return under("jobresult", "loadbalancer")(jobOfLB(s)) },
+		rec: under("jobresult", "loadbalancer"), goType: typeOf[cloudstack.CreateLoadBalancerRuleResponse]()},
+	{command: "listLoadBalancerRules", recording: "createLoadBalancerRule",
+		sim: func(s *sim) any {
+			s.createLB("203.0.113.12", "web", 80, 8080)
+			return items(s.ok("listLoadBalancerRules", nil), "loadbalancerrule")[0]
+		},
+		rec: under("jobresult", "loadbalancer"), goType: typeOf[cloudstack.LoadBalancerRule]()},
+	{command: "assignToLoadBalancerRule", recording: "assignLoadBalancerRule",
+		sim: func(s *sim) any {
+			return s.runJob("assignToLoadBalancerRule", map[string]string{"id": s.createLB("203.0.113.12", "web", 80, 8080),
+				"virtualmachineids": s.addVM("vm1", "zone1", "zone1-isolated")})
+		},
+		rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
 }
 
 const testPublicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDKR0a4vFqJ2XqTKJ5lQm9cQ5V9FJtS1Fv1HkQqVJ3sx8k3Q4M9dFZ6oq2WqZCw8p9tq2m0o5Yw9y4d8Vd2b9zYJxq3M1sQ3w9XlT2wz6oS2Pq0HkL1fJ8lZ5bq2xJw9sC9Q2z8r7kQ2b8y3mQ5hX1vJ0sT8a1n3d5eW7z9QfQ0Lw== test"

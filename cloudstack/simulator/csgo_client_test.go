@@ -155,6 +155,92 @@ var clientCases = []clientCase{
 		Expect(err).NotTo(HaveOccurred())
 		Expect(r.Count).To(Equal(1))
 	}},
+	{command: "listPublicIpAddresses", goType: typeOf[cloudstack.ListPublicIpAddressesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		p := cs.Address.NewListPublicIpAddressesParams()
+		p.SetIpaddress("203.0.113.11")
+		r, err := cs.Address.ListPublicIpAddresses(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(1))
+		Expect(r.PublicIpAddresses[0].Associatednetworkname).To(Equal("zone1-isolated"))
+		ip, _, err := cs.Address.GetPublicIpAddressByID(r.PublicIpAddresses[0].Id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(ip.State).To(Equal("Allocated"))
+	}},
+	{command: "associateIpAddress", goType: typeOf[cloudstack.AssociateIpAddressResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		p := cs.Address.NewAssociateIpAddressParams()
+		p.SetZoneid(zone1(cs))
+		r, err := cs.Address.AssociateIpAddress(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Id).NotTo(BeEmpty())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "disassociateIpAddress", goType: typeOf[cloudstack.DisassociateIpAddressResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.Address.DisassociateIpAddress(cs.Address.NewDisassociateIpAddressParams(s.publicIPID("203.0.113.12")))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "enableStaticNat", goType: typeOf[cloudstack.EnableStaticNatResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := s.addVM("vm1", "zone1", "zone1-isolated")
+		r, err := cs.NAT.EnableStaticNat(cs.NAT.NewEnableStaticNatParams(s.publicIPID("203.0.113.11"), vm))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Success).To(BeTrue())
+	}},
+	{command: "disableStaticNat", goType: typeOf[cloudstack.DisableStaticNatResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := s.addVM("vm1", "zone1", "zone1-isolated")
+		ip := s.publicIPID("203.0.113.11")
+		_, err := cs.NAT.EnableStaticNat(cs.NAT.NewEnableStaticNatParams(ip, vm))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.NAT.DisableStaticNat(cs.NAT.NewDisableStaticNatParams(ip))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "createLoadBalancerRule", goType: typeOf[cloudstack.CreateLoadBalancerRuleResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		p := cs.LoadBalancer.NewCreateLoadBalancerRuleParams("roundrobin", "web", 8080, 80)
+		p.SetPublicipid(s.publicIPID("203.0.113.12"))
+		r, err := cs.LoadBalancer.CreateLoadBalancerRule(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Id).NotTo(BeEmpty())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "deleteLoadBalancerRule", goType: typeOf[cloudstack.DeleteLoadBalancerRuleResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.LoadBalancer.DeleteLoadBalancerRule(cs.LoadBalancer.NewDeleteLoadBalancerRuleParams(s.createLB("203.0.113.12", "web", 80, 8080)))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "assignToLoadBalancerRule", goType: typeOf[cloudstack.AssignToLoadBalancerRuleResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		p := cs.LoadBalancer.NewAssignToLoadBalancerRuleParams(s.createLB("203.0.113.12", "web", 80, 8080))
+		p.SetVirtualmachineids([]string{s.addVM("vm1", "zone1", "zone1-isolated"), s.addVM("vm2", "zone1", "zone1-isolated")})
+		r, err := cs.LoadBalancer.AssignToLoadBalancerRule(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "removeFromLoadBalancerRule", goType: typeOf[cloudstack.RemoveFromLoadBalancerRuleResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		lb, vm := s.createLB("203.0.113.12", "web", 80, 8080), s.addVM("vm1", "zone1", "zone1-isolated")
+		s.runJob("assignToLoadBalancerRule", map[string]string{"id": lb, "virtualmachineids": vm})
+		p := cs.LoadBalancer.NewRemoveFromLoadBalancerRuleParams(lb)
+		p.SetVirtualmachineids([]string{vm})
+		r, err := cs.LoadBalancer.RemoveFromLoadBalancerRule(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+	}},
+	{command: "listLoadBalancerRules", goType: typeOf[cloudstack.ListLoadBalancerRulesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		id := s.createLB("203.0.113.12", "web", 80, 8080)
+		lb, _, err := cs.LoadBalancer.GetLoadBalancerRuleByName("web")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(lb.Id).To(Equal(id))
+		Expect(lb.Publicport).To(Equal("80"))
+		Expect(lb.Privateport).To(Equal("8080"))
+		Expect(lb.Publicip).To(Equal("203.0.113.12"))
+	}},
+	{command: "listLoadBalancerRuleInstances", goType: typeOf[cloudstack.ListLoadBalancerRuleInstancesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		lb, vm := s.createLB("203.0.113.12", "web", 80, 8080), s.addVM("vm1", "zone1", "zone1-isolated")
+		s.runJob("assignToLoadBalancerRule", map[string]string{"id": lb, "virtualmachineids": vm})
+		r, err := cs.LoadBalancer.ListLoadBalancerRuleInstances(cs.LoadBalancer.NewListLoadBalancerRuleInstancesParams(lb))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(1))
+		Expect(r.LoadBalancerRuleInstances[0].Id).To(Equal(vm))
+		Expect(r.LoadBalancerRuleInstances[0].Name).To(Equal("vm1"))
+	}},
 }
 
 var _ = Describe("driving the simulator through cloudstack-go's typed client", func() {

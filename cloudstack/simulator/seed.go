@@ -82,13 +82,15 @@ type SeedNetwork struct {
 	DNS     []string `json:"dns,omitempty"`
 }
 
-// SeedPublicIP is a public address (allocated to the account, not yet static-NATed).
+// SeedPublicIP is a public address: allocated to the account (not yet static-NATed), or,
+// with Free, an unallocated address of the zone's public range for associateIpAddress.
 type SeedPublicIP struct {
 	ID        string `json:"id,omitempty"`
 	Zone      string `json:"zone"`
 	IPAddress string `json:"ip_address"`
 	Network   string `json:"network,omitempty"` // associated guest network name or id
 	SourceNAT bool   `json:"source_nat,omitempty"`
+	Free      bool   `json:"free,omitempty"`
 }
 
 // SeedKeyPair registers a public key (generated when empty).
@@ -181,6 +183,9 @@ func DefaultSeed() *Seed {
 			{Zone: "zone1", IPAddress: "203.0.113.12", Network: "zone1-isolated"},
 			{Zone: "zone2", IPAddress: "198.51.100.10", Network: "zone2-isolated", SourceNAT: true},
 			{Zone: "zone2", IPAddress: "198.51.100.11", Network: "zone2-isolated"},
+			{Zone: "zone1", IPAddress: "203.0.113.20", Free: true},
+			{Zone: "zone1", IPAddress: "203.0.113.21", Free: true},
+			{Zone: "zone2", IPAddress: "198.51.100.20", Free: true},
 		},
 		KeyPairs: []SeedKeyPair{{Name: "bosh"}},
 	}
