@@ -19,6 +19,7 @@ type deployRequest struct {
 	affinityGroups   []string
 	securityGroups   []string
 	rootSize         int64
+	rootOverride     bool
 	dataDiskOffering *DiskOffering
 	dataDiskSize     int64
 	startVM          bool
@@ -140,7 +141,7 @@ func (r *deployRequest) resolveDisks(c *Call, rootGB int64, hasRoot bool, diskOf
 	case hasRoot && rootGB<<30 < r.template.Size:
 		return ErrParam("Root disk size %d GB is smaller than the template size of %d bytes", rootGB, r.template.Size)
 	case hasRoot:
-		r.rootSize = rootGB << 30
+		r.rootSize, r.rootOverride = rootGB<<30, true
 	case r.offering.RootDiskSize > 0:
 		r.rootSize = r.offering.RootDiskSize << 30
 	case r.template.Size > 0:
@@ -197,8 +198,13 @@ func (r *deployRequest) create(c *Call) *VM {
 	if !r.startVM {
 		vm.State = VMStopped
 	}
+	// CloudStack keeps custom compute values and a ROOT size override as VM details.
+	vm.Details = map[string]string{}
 	if r.offering.Customized {
-		vm.Details = map[string]string{"cpuNumber": fmt.Sprint(r.cpu), "cpuSpeed": fmt.Sprint(r.speed), "memory": fmt.Sprint(r.mem)}
+		vm.Details["cpuNumber"], vm.Details["cpuSpeed"], vm.Details["memory"] = fmt.Sprint(r.cpu), fmt.Sprint(r.speed), fmt.Sprint(r.mem)
+	}
+	if r.rootOverride {
+		vm.Details["rootdisksize"] = fmt.Sprint(r.rootSize >> 30)
 	}
 	VMTable(st).Put(vm.ID, vm)
 	for _, g := range r.affinityGroups {

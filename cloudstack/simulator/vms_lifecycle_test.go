@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"encoding/base64"
+	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -188,6 +189,24 @@ var _ = Describe("VM lifecycle", func() {
 			Expect(expungedVMs).NotTo(HaveKey(id))
 			Expect(s.runJob("expungeVirtualMachine", map[string]string{"id": id})["jobstatus"]).To(BeNumerically("==", 1))
 		})
+	})
+
+	It("survives a save and reload with its addresses, disks and user-data", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "state.json")
+		s := startSim(func(o *simulator.Options) { o.StatePath = path })
+		id := s.deployed(map[string]string{"name": "kept", "userdata": base64.StdEncoding.EncodeToString([]byte("ud")),
+			"diskofferingid": s.firstID("listDiskOfferings", "diskoffering", "small")})
+		before := s.vm(id)
+		Expect(s.Server.SaveState("")).To(Succeed())
+
+		again := startSim(func(o *simulator.Options) { o.StatePath = path })
+		Expect(again.vm(id)).To(Equal(before))
+		Expect(again.ok("listVolumes", map[string]string{"virtualmachineid": id})["count"]).To(BeNumerically("==", 2))
+		Expect(again.Server.UserData()).To(HaveKeyWithValue(id, "ud"))
+		again.apiError("deployVirtualMachine", again.deployParams(map[string]string{"name": "kept"}), 431)
+		next := again.deployed(map[string]string{"name": "next"})
+		Expect(again.vm(next)["nic"].([]any)[0]).To(HaveKeyWithValue("ipaddress", "10.1.1.3"))
+		Expect(again.vm(next)["instancename"]).To(Equal("i-2-2-VM"))
 	})
 
 	It("keeps every live VM, volume and snapshot in the inventory, and the user-data on /admin/userdata", func() {

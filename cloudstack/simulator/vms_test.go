@@ -129,6 +129,7 @@ var _ = Describe("deployVirtualMachine", func() {
 			id := s.deployed(map[string]string{"name": "big-root", "rootdisksize": "20"})
 			root := items(s.ok("listVolumes", map[string]string{"virtualmachineid": id, "type": "ROOT"}), "volume")[0]
 			Expect(root["size"]).To(Equal(float64(20 << 30)))
+			Expect(s.vm(id)["details"]).To(Equal(map[string]any{"rootdisksize": "20"}))
 			s.apiError("deployVirtualMachine", s.deployParams(map[string]string{"name": "small-root", "rootdisksize": "4"}), 431)
 		})
 
