@@ -129,6 +129,57 @@ var conformanceCases = []conformanceCase{
 				"virtualmachineids": s.addVM("vm1", "zone1", "zone1-isolated")})
 		},
 		rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	// Networks and VMs. Services without capabilities (UserData, StaticNat) carry none, as
+	// CloudStack renders them; the recording's first service (Lb) has some.
+	{command: "listNetworks", recording: "listNetworks", sim: okOf("listNetworks", map[string]string{"name": "zone1-isolated"}),
+		rec: whole, goType: typeOf[cloudstack.ListNetworksResponse](),
+		notModelled: []string{".network[0].service[6].capability", ".network[0].service[7].capability"}},
+	// VM objects inside job results carry their own jobid/jobstatus in the recordings; the
+	// simulator leaves them out (clients must not rely on them, reference §2.4). The detail
+	// Message.ReservedCapacityFreed.Flag is internal bookkeeping the simulator does not keep.
+	{command: "deployVirtualMachine", recording: "deployVirtualMachine", sim: func(s *sim) any { return deployedJob(s) }, rec: whole,
+		goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	{command: "deployVirtualMachine", recording: "deployVirtualMachine",
+		sim: func(s *sim) any { return under("jobresult", "virtualmachine")(deployedJob(s)) },
+		rec: under("jobresult", "virtualmachine"), goType: typeOf[cloudstack.DeployVirtualMachineResponse](),
+		notModelled: []string{".jobid", ".jobstatus"}},
+	{command: "stopVirtualMachine", recording: "stopVirtualMachine",
+		sim: func(s *sim) any {
+			return s.runJob("stopVirtualMachine", map[string]string{"id": s.deployed(map[string]string{"name": "vm"})})
+		},
+		rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	{command: "stopVirtualMachine", recording: "stopVirtualMachine",
+		sim: func(s *sim) any {
+			job := s.runJob("stopVirtualMachine", map[string]string{"id": s.deployed(map[string]string{"name": "vm"})})
+			return under("jobresult", "virtualmachine")(job)
+		},
+		rec: under("jobresult", "virtualmachine"), goType: typeOf[cloudstack.StopVirtualMachineResponse](),
+		notModelled: []string{".jobid", ".jobstatus", ".details.Message.ReservedCapacityFreed.Flag"}},
+	{command: "startVirtualMachine", recording: "startVirtualMachine",
+		sim: func(s *sim) any {
+			id := s.deployed(map[string]string{"name": "vm", "startvm": "false"})
+			return s.runJob("startVirtualMachine", map[string]string{"id": id})
+		},
+		rec: whole, goType: typeOf[cloudstack.QueryAsyncJobResultResponse]()},
+	{command: "startVirtualMachine", recording: "startVirtualMachine",
+		sim: func(s *sim) any {
+			id := s.deployed(map[string]string{"name": "vm", "startvm": "false"})
+			return under("jobresult", "virtualmachine")(s.runJob("startVirtualMachine", map[string]string{"id": id}))
+		},
+		rec: under("jobresult", "virtualmachine"), goType: typeOf[cloudstack.StartVirtualMachineResponse](),
+		notModelled: []string{".jobid", ".jobstatus", ".details.Message.ReservedCapacityFreed.Flag"}},
+	{command: "listVirtualMachines", recording: "listVirtualMachines",
+		sim: func(s *sim) any {
+			s.deployed(map[string]string{"name": "vm"})
+			return s.ok("listVirtualMachines", nil)
+		},
+		rec: whole, goType: typeOf[cloudstack.ListVirtualMachinesResponse](),
+		notModelled: []string{".virtualmachine[0].details.Message.ReservedCapacityFreed.Flag"}},
+}
+
+func deployedJob(s *sim) map[string]any {
+	first := s.ok("deployVirtualMachine", s.deployParams(map[string]string{"name": "vm"}))
+	return s.job(first["jobid"].(string))
 }
 
 const testPublicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDKR0a4vFqJ2XqTKJ5lQm9cQ5V9FJtS1Fv1HkQqVJ3sx8k3Q4M9dFZ6oq2WqZCw8p9tq2m0o5Yw9y4d8Vd2b9zYJxq3M1sQ3w9XlT2wz6oS2Pq0HkL1fJ8lZ5bq2xJw9sC9Q2z8r7kQ2b8y3mQ5hX1vJ0sT8a1n3d5eW7z9QfQ0Lw== test"

@@ -241,6 +241,259 @@ var clientCases = []clientCase{
 		Expect(r.LoadBalancerRuleInstances[0].Id).To(Equal(vm))
 		Expect(r.LoadBalancerRuleInstances[0].Name).To(Equal("vm1"))
 	}},
+	// Networks, VMs, volumes and snapshots. Async commands go through both clients: the sync
+	// one (job id, id for create-type commands) and the polling one, whose job result must
+	// decode into cloudstack-go's type without loss (jobResultDecodes).
+	{command: "listNetworks", goType: typeOf[cloudstack.ListNetworksResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		n, _, err := cs.Network.GetNetworkByName("zone1-isolated")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(n.Cidr).To(Equal("10.1.1.0/24"))
+		Expect(n.Type).To(Equal("Isolated"))
+		r, err := cs.Network.ListNetworks(cs.Network.NewListNetworksParams())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(4))
+	}},
+	{command: "deployVirtualMachine", goType: typeOf[cloudstack.DeployVirtualMachineResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		r, err := cs.VirtualMachine.DeployVirtualMachine(csDeployParams(cs))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Id).NotTo(BeEmpty())
+		Expect(r.JobID).NotTo(BeEmpty())
+		p := csDeployParams(cs)
+		p.SetName("vm-2")
+		p.SetUserdata("aGVsbG8=")
+		vm, err := s.asyncClient().VirtualMachine.DeployVirtualMachine(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(vm.State).To(Equal("Running"))
+		Expect(vm.Nic[0].Ipaddress).To(Equal("10.1.1.3"))
+		Expect(vm.Nic[0].Deviceid).To(Equal("0"))
+		s.jobResultDecodes("virtualmachine", typeOf[cloudstack.DeployVirtualMachineResponse]())
+	}},
+	{command: "startVirtualMachine", goType: typeOf[cloudstack.StartVirtualMachineResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		_, err := s.asyncClient().VirtualMachine.StopVirtualMachine(cs.VirtualMachine.NewStopVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.VirtualMachine.StartVirtualMachine(cs.VirtualMachine.NewStartVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		_, err = s.asyncClient().VirtualMachine.StopVirtualMachine(cs.VirtualMachine.NewStopVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		started, err := s.asyncClient().VirtualMachine.StartVirtualMachine(cs.VirtualMachine.NewStartVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(started.State).To(Equal("Running"))
+		s.jobResultDecodes("virtualmachine", typeOf[cloudstack.StartVirtualMachineResponse]())
+	}},
+	{command: "stopVirtualMachine", goType: typeOf[cloudstack.StopVirtualMachineResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		r, err := cs.VirtualMachine.StopVirtualMachine(cs.VirtualMachine.NewStopVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		p := cs.VirtualMachine.NewStopVirtualMachineParams(vm.Id)
+		p.SetForced(true)
+		stopped, err := s.asyncClient().VirtualMachine.StopVirtualMachine(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(stopped.State).To(Equal("Stopped"))
+		s.jobResultDecodes("virtualmachine", typeOf[cloudstack.StopVirtualMachineResponse]())
+	}},
+	{command: "rebootVirtualMachine", goType: typeOf[cloudstack.RebootVirtualMachineResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		r, err := cs.VirtualMachine.RebootVirtualMachine(cs.VirtualMachine.NewRebootVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		rebooted, err := s.asyncClient().VirtualMachine.RebootVirtualMachine(cs.VirtualMachine.NewRebootVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rebooted.State).To(Equal("Running"))
+		s.jobResultDecodes("virtualmachine", typeOf[cloudstack.RebootVirtualMachineResponse]())
+	}},
+	{command: "destroyVirtualMachine", goType: typeOf[cloudstack.DestroyVirtualMachineResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		destroyed, err := s.asyncClient().VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(destroyed.State).To(Equal("Destroyed"))
+		s.jobResultDecodes("virtualmachine", typeOf[cloudstack.DestroyVirtualMachineResponse]())
+		p := cs.VirtualMachine.NewDestroyVirtualMachineParams(vm.Id)
+		p.SetExpunge(true)
+		r, err := cs.VirtualMachine.DestroyVirtualMachine(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		_, n, err := cs.VirtualMachine.GetVirtualMachineByID(vm.Id)
+		Expect(err).To(MatchError(ContainSubstring("No match found for "+vm.Id)), "an expunged VM lists nothing")
+		Expect(n).To(Equal(0))
+	}},
+	{command: "expungeVirtualMachine", goType: typeOf[cloudstack.ExpungeVirtualMachineResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		_, err := s.asyncClient().VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := s.asyncClient().VirtualMachine.ExpungeVirtualMachine(cs.VirtualMachine.NewExpungeVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Success).To(BeTrue())
+	}},
+	// recoverVirtualMachine and updateVirtualMachine answer {"virtualmachine": {...}} like every
+	// synchronous single-object command of CloudStack; cloudstack-go v2.19.0 does not unwrap
+	// that object for these two, so their typed responses stay empty (its defect, not ours).
+	{command: "recoverVirtualMachine", goType: typeOf[cloudstack.RecoverVirtualMachineResponse](), body: under("virtualmachine"), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		_, err := s.asyncClient().VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		_, err = cs.VirtualMachine.RecoverVirtualMachine(cs.VirtualMachine.NewRecoverVirtualMachineParams(vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		got, _, err := cs.VirtualMachine.GetVirtualMachineByID(vm.Id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.State).To(Equal("Stopped"))
+	}},
+	{command: "updateVirtualMachine", goType: typeOf[cloudstack.UpdateVirtualMachineResponse](), body: under("virtualmachine"), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		p := cs.VirtualMachine.NewUpdateVirtualMachineParams(vm.Id)
+		p.SetDisplayname("renamed")
+		p.SetUserdata("bmV3")
+		_, err := cs.VirtualMachine.UpdateVirtualMachine(p)
+		Expect(err).NotTo(HaveOccurred())
+		got, _, err := cs.VirtualMachine.GetVirtualMachineByID(vm.Id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Displayname).To(Equal("renamed"))
+		Expect(s.Server.UserData()).To(HaveKeyWithValue(vm.Id, "new"))
+	}},
+	{command: "listVirtualMachines", goType: typeOf[cloudstack.ListVirtualMachinesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		got, n, err := cs.VirtualMachine.GetVirtualMachineByID(vm.Id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(n).To(Equal(1))
+		Expect(got.Name).To(Equal("vm-1"))
+		Expect(got.Nic[0].Networkname).To(Equal("zone1-isolated"))
+		Expect(got.Nic[0].Extradhcpoption).To(BeEmpty())
+		id, _, err := cs.VirtualMachine.GetVirtualMachineID("vm-1")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(id).To(Equal(vm.Id))
+	}},
+	{command: "createVolume", goType: typeOf[cloudstack.CreateVolumeResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		p := cs.Volume.NewCreateVolumeParams()
+		p.SetZoneid(zone1(cs))
+		o, _, err := cs.DiskOffering.GetDiskOfferingID("small")
+		Expect(err).NotTo(HaveOccurred())
+		p.SetDiskofferingid(o)
+		r, err := cs.Volume.CreateVolume(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Id).NotTo(BeEmpty())
+		Expect(r.JobID).NotTo(BeEmpty())
+		v := csVolume(s)
+		Expect(v.State).To(Equal("Allocated"))
+		Expect(v.Size).To(Equal(int64(20 << 30)))
+		s.jobResultDecodes("volume", typeOf[cloudstack.CreateVolumeResponse]())
+	}},
+	{command: "attachVolume", goType: typeOf[cloudstack.AttachVolumeResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm, v := csDeploy(s), csVolume(s)
+		r, err := cs.Volume.AttachVolume(cs.Volume.NewAttachVolumeParams(v.Id, vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		attached, err := s.asyncClient().Volume.AttachVolume(cs.Volume.NewAttachVolumeParams(csVolume(s).Id, vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(attached.Deviceid).To(Equal(int64(2)))
+		Expect(attached.Virtualmachineid).To(Equal(vm.Id))
+		Expect(attached.State).To(Equal("Ready"))
+		s.jobResultDecodes("volume", typeOf[cloudstack.AttachVolumeResponse]())
+	}},
+	{command: "detachVolume", goType: typeOf[cloudstack.DetachVolumeResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm, v := csDeploy(s), csVolume(s)
+		_, err := s.asyncClient().Volume.AttachVolume(cs.Volume.NewAttachVolumeParams(v.Id, vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		p := cs.Volume.NewDetachVolumeParams()
+		p.SetId(v.Id)
+		r, err := cs.Volume.DetachVolume(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		_, err = s.asyncClient().Volume.AttachVolume(cs.Volume.NewAttachVolumeParams(v.Id, vm.Id))
+		Expect(err).NotTo(HaveOccurred())
+		p = cs.Volume.NewDetachVolumeParams()
+		p.SetVirtualmachineid(vm.Id)
+		p.SetDeviceid(1)
+		detached, err := s.asyncClient().Volume.DetachVolume(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(detached.Virtualmachineid).To(BeEmpty())
+		s.jobResultDecodes("volume", typeOf[cloudstack.DetachVolumeResponse]())
+	}},
+	{command: "resizeVolume", goType: typeOf[cloudstack.ResizeVolumeResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		v := csVolume(s)
+		p := cs.Volume.NewResizeVolumeParams(v.Id)
+		p.SetSize(30)
+		r, err := cs.Volume.ResizeVolume(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		p.SetSize(40)
+		resized, err := s.asyncClient().Volume.ResizeVolume(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resized.Size).To(Equal(int64(40 << 30)))
+		s.jobResultDecodes("volume", typeOf[cloudstack.ResizeVolumeResponse]())
+	}},
+	{command: "deleteVolume", goType: typeOf[cloudstack.DeleteVolumeResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		v := csVolume(s)
+		r, err := cs.Volume.DeleteVolume(cs.Volume.NewDeleteVolumeParams(v.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Success).To(BeTrue())
+	}},
+	{command: "listVolumes", goType: typeOf[cloudstack.ListVolumesResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		p := cs.Volume.NewListVolumesParams()
+		p.SetVirtualmachineid(vm.Id)
+		r, err := cs.Volume.ListVolumes(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Count).To(Equal(1))
+		Expect(r.Volumes[0].Type).To(Equal("ROOT"))
+		Expect(r.Volumes[0].Deviceid).To(Equal(int64(0)))
+		Expect(r.Volumes[0].Size).To(Equal(int64(5 << 30)))
+	}},
+	{command: "createSnapshot", goType: typeOf[cloudstack.CreateSnapshotResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		p := cs.Volume.NewListVolumesParams()
+		p.SetVirtualmachineid(vm.Id)
+		vols, err := cs.Volume.ListVolumes(p)
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.Snapshot.CreateSnapshot(cs.Snapshot.NewCreateSnapshotParams(vols.Volumes[0].Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Id).NotTo(BeEmpty())
+		Expect(r.JobID).NotTo(BeEmpty())
+		snap, err := s.asyncClient().Snapshot.CreateSnapshot(cs.Snapshot.NewCreateSnapshotParams(vols.Volumes[0].Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(snap.State).To(Equal("BackedUp"))
+		s.jobResultDecodes("snapshot", typeOf[cloudstack.CreateSnapshotResponse]())
+	}},
+	{command: "deleteSnapshot", goType: typeOf[cloudstack.DeleteSnapshotResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		p := cs.Volume.NewListVolumesParams()
+		p.SetVirtualmachineid(vm.Id)
+		vols, err := cs.Volume.ListVolumes(p)
+		Expect(err).NotTo(HaveOccurred())
+		first, err := s.asyncClient().Snapshot.CreateSnapshot(cs.Snapshot.NewCreateSnapshotParams(vols.Volumes[0].Id))
+		Expect(err).NotTo(HaveOccurred())
+		second, err := s.asyncClient().Snapshot.CreateSnapshot(cs.Snapshot.NewCreateSnapshotParams(vols.Volumes[0].Id))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := cs.Snapshot.DeleteSnapshot(cs.Snapshot.NewDeleteSnapshotParams(first.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.JobID).NotTo(BeEmpty())
+		deleted, err := s.asyncClient().Snapshot.DeleteSnapshot(cs.Snapshot.NewDeleteSnapshotParams(second.Id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(deleted.Success).To(BeTrue())
+	}},
+	{command: "listSnapshots", goType: typeOf[cloudstack.ListSnapshotsResponse](), call: func(cs *cloudstack.CloudStackClient, s *sim) {
+		vm := csDeploy(s)
+		p := cs.Volume.NewListVolumesParams()
+		p.SetVirtualmachineid(vm.Id)
+		vols, err := cs.Volume.ListVolumes(p)
+		Expect(err).NotTo(HaveOccurred())
+		snap, err := s.asyncClient().Snapshot.CreateSnapshot(cs.Snapshot.NewCreateSnapshotParams(vols.Volumes[0].Id))
+		Expect(err).NotTo(HaveOccurred())
+		got, n, err := cs.Snapshot.GetSnapshotByID(snap.Id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(n).To(Equal(1))
+		Expect(got.Volumeid).To(Equal(vols.Volumes[0].Id))
+		Expect(got.Virtualsize).To(Equal(int64(5 << 30)))
+	}},
+}
+
+// jobResultDecodes checks that the object in the last job result served through
+// cloudstack-go decodes into goType without loss.
+func (s *sim) jobResultDecodes(key string, goType reflect.Type) {
+	job := s.lastBody("queryAsyncJobResult")["queryasyncjobresultresponse"].(map[string]any)
+	Expect(job["jobstatus"]).To(BeNumerically("==", 1), "job failed: %v", job["jobresult"])
+	Expect(shapeProblems("", job["jobresult"].(map[string]any)[key], nil, goType, nil)).To(BeEmpty())
 }
 
 var _ = Describe("driving the simulator through cloudstack-go's typed client", func() {

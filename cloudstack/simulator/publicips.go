@@ -42,8 +42,8 @@ func init() {
 	RegisterFamily(Family{
 		Name: "address",
 		Commands: []Command{
-			withJavaClass(AsyncCreate("associateIpAddress", associateIPAddress), "address.AssociateIPAddrCmd"),
-			withJavaClass(Async("disassociateIpAddress", disassociateIPAddress), "address.DisassociateIPAddrCmd"),
+			withUserJavaClass(AsyncCreate("associateIpAddress", associateIPAddress), "address.AssociateIPAddrCmd"),
+			withUserJavaClass(Async("disassociateIpAddress", disassociateIPAddress), "address.DisassociateIPAddrCmd"),
 			Sync("listPublicIpAddresses", listPublicIPAddresses),
 		},
 		ResourceTypes: []ResourceType{{Name: "PublicIpAddress", Exists: func(st *Store, id string) bool {
@@ -55,9 +55,9 @@ func init() {
 	})
 }
 
-// withJavaClass sets the job's "cmd" where the Java class is not named after the command
+// withUserJavaClass sets the job's "cmd" where the Java class is not named after the command
 // (associateIpAddress is AssociateIPAddrCmd); class is "<package>.<Class>".
-func withJavaClass(c Command, class string) Command {
+func withUserJavaClass(c Command, class string) Command {
 	c.JavaClass = "org.apache.cloudstack.api.command.user." + class
 	return c
 }

@@ -192,16 +192,5 @@ var _ = Describe("public IP addresses", func() {
 				simulator.SeedPublicIP{Zone: "zone1", IPAddress: "192.0.2.2", Network: "zone1-isolated", SourceNAT: true})).
 				To(MatchError(ContainSubstring("already has a source NAT address")))
 		})
-
-		It("keeps seeded addresses unassociated while no network family answers", func() {
-			vmHook, netHook := simulator.NetworkingHooks()
-			DeferCleanup(func() { simulator.SetNetworkingHooks(vmHook, netHook) })
-			simulator.SetNetworkingHooks(vmHook, nil)
-
-			bare := startSim(nil)
-			ip := bare.publicIP("203.0.113.11")
-			Expect(ip).To(HaveKeyWithValue("state", "Allocated"))
-			Expect(ip).NotTo(HaveKey("associatednetworkid"))
-		})
 	})
 })

@@ -62,7 +62,7 @@ var _ = Describe("phase-1 resources", func() {
 		It("tags resource types registered by other families", func() {
 			thing := s.runJob("simTestCreateThing", map[string]string{"name": "vm"})
 			id := thing["jobresult"].(map[string]any)["thing"].(map[string]any)["id"].(string)
-			Expect(s.runJob("createTags", map[string]string{"resourceids": id, "resourcetype": "UserVm",
+			Expect(s.runJob("createTags", map[string]string{"resourceids": id, "resourcetype": "SimTestThing",
 				"tags[0].key": "bosh_managed", "tags[0].value": "true"})["jobstatus"]).To(BeNumerically("==", 1))
 			Expect(s.ok("simTestListThings", map[string]string{"tags[0].key": "bosh_managed", "tags[0].value": "true"})["count"]).
 				To(BeNumerically("==", 1))

@@ -96,16 +96,4 @@ var _ = Describe("static NAT", func() {
 		s.apiError("enableStaticNat", enable(ip11, "8d6e0c3a-6a4b-4e0e-9d7a-1f2e3d4c5b6a"), 431)
 		s.apiError("disableStaticNat", nil, 431)
 	})
-
-	It("sees a registered UserVm without NICs while no VM family wires the hook", func() {
-		vmHook, netHook := simulator.NetworkingHooks()
-		DeferCleanup(func() { simulator.SetNetworkingHooks(vmHook, netHook) })
-		simulator.SetNetworkingHooks(nil, netHook)
-
-		thing := s.runJob("simTestCreateThing", map[string]string{"name": "vm"})
-		id := thing["jobresult"].(map[string]any)["thing"].(map[string]any)["id"].(string)
-		Expect(s.apiError("enableStaticNat", enable(ip11, id), 431)["errortext"]).
-			To(Equal("Vm doesn't belong to the network with specified id"))
-		s.apiError("enableStaticNat", enable(ip11, vm1), 431)
-	})
 })

@@ -62,13 +62,13 @@ func init() {
 					ItemKey: "thing",
 					ID:      func(t *testThing) string { return t.ID },
 					Name:    func(t *testThing) string { return t.Name },
-					TagType: "UserVm",
+					TagType: "SimTestThing",
 					Removed: func(t *testThing) bool { return t.IsRemoved() },
 					Render:  func(t *testThing) any { return map[string]any{"id": t.ID, "name": t.Name} },
 				})
 			}),
 		},
-		ResourceTypes: []simulator.ResourceType{{Name: "UserVm", Exists: func(st *simulator.Store, id string) bool {
+		ResourceTypes: []simulator.ResourceType{{Name: "SimTestThing", Exists: func(st *simulator.Store, id string) bool {
 			t, ok := thingTable(st).Get(id)
 			return ok && !t.IsRemoved()
 		}}},
