@@ -1,6 +1,11 @@
 package simulator
 
-import "time"
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
 
 // TemplateOptions configure the template family (Options.Templates).
 type TemplateOptions struct {
@@ -13,4 +18,19 @@ type TemplateOptions struct {
 	// download completed, before isready=true and "Download Complete" (CloudStack's upload
 	// monitor interval plus post-processing). 0: ready at once. Runs on Options.Clock.
 	InstallDelay time.Duration
+}
+
+// Validate checks the options: UploadBaseURL must be an http(s) URL with a host and no path.
+func (o TemplateOptions) Validate() error {
+	if o.InstallDelay < 0 {
+		return fmt.Errorf("template install delay must not be negative, got %s", o.InstallDelay)
+	}
+	if o.UploadBaseURL == "" {
+		return nil
+	}
+	u, err := url.Parse(o.UploadBaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		return fmt.Errorf("upload base URL %q must look like http://host[:port] or https://host[:port]", o.UploadBaseURL)
+	}
+	return nil
 }

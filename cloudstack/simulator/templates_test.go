@@ -228,3 +228,22 @@ var _ = Describe("templates", func() {
 		Expect(tags).To(ConsistOf(HaveKeyWithValue("resourcetype", "Template")))
 	})
 })
+
+var _ = Describe("TemplateOptions", func() {
+	DescribeTable("Validate",
+		func(o simulator.TemplateOptions, problem string) {
+			err := o.Validate()
+			if problem == "" {
+				Expect(err).NotTo(HaveOccurred())
+			} else {
+				Expect(err).To(MatchError(ContainSubstring(problem)))
+			}
+		},
+		Entry("zero value", simulator.TemplateOptions{}, ""),
+		Entry("http base", simulator.TemplateOptions{UploadBaseURL: "http://ssvm:8210/"}, ""),
+		Entry("https base", simulator.TemplateOptions{UploadBaseURL: "https://10-1-1-5.realhostip.com"}, ""),
+		Entry("base with a path", simulator.TemplateOptions{UploadBaseURL: "http://ssvm/upload"}, "must look like"),
+		Entry("base without scheme", simulator.TemplateOptions{UploadBaseURL: "ssvm:8210"}, "must look like"),
+		Entry("negative delay", simulator.TemplateOptions{InstallDelay: -1}, "must not be negative"),
+	)
+})
