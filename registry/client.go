@@ -156,12 +156,7 @@ func (c Client) httpClient() *http.Client {
 
 // safeEndpoint is the endpoint for messages, without any credentials.
 func (c Client) safeEndpoint() string {
-	parsed, err := url.Parse(strings.TrimSpace(c.Endpoint))
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	parsed.User = nil
-	return parsed.String()
+	return safeURL(c.Endpoint)
 }
 
 func (c Client) describe(method, instanceID string) string {

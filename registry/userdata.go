@@ -109,7 +109,7 @@ func EncodeRegistryUserData(b RegistryBootstrap, maxBytes int) (string, error) {
 	}
 	endpoint, err := url.Parse(strings.TrimSpace(b.Endpoint))
 	if err != nil || (endpoint.Scheme != "http" && endpoint.Scheme != "https") || endpoint.Host == "" {
-		return "", fmt.Errorf("registry user-data: the registry endpoint must be an http(s) URL, got %q", redactedURL(b.Endpoint))
+		return "", fmt.Errorf("registry user-data: the registry endpoint must be an http(s) URL, got %q", safeURL(b.Endpoint))
 	}
 	if b.Username != "" {
 		endpoint.User = url.UserPassword(b.Username, b.Password)
@@ -155,12 +155,14 @@ func settingsNameservers(networks map[string]AgentNetwork) []string {
 	return input.Nameservers()
 }
 
-// redactedURL is a URL for messages: its password, if any, masked; text
-// that does not parse is not echoed at all.
-func redactedURL(raw string) string {
+// safeURL is a URL for messages, without any credentials. Text that is
+// not a hierarchical URL is not echoed at all: "user:pass@host:port"
+// parses as scheme "user" with the password in its opaque part.
+func safeURL(raw string) string {
 	parsed, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
+	if err != nil || parsed.Opaque != "" {
 		return "(unparseable URL)"
 	}
-	return parsed.Redacted()
+	parsed.User = nil
+	return parsed.String()
 }
