@@ -14,6 +14,10 @@
 //     (/instances/<id>/settings) for those old stemcells.
 //
 // The package imports nothing of this project. Its tests check the encoded
-// user-data against the real consumer: the bosh-agent's own HTTP metadata
-// settings source, fed over HTTP as the CloudStack stemcell configures it.
+// user-data against its consumer: a virtual router on 127.0.0.1 serves it
+// where the CloudStack stemcell's agent.json looks, and bosh-agent
+// v2.769.0's own settings code (settings.Settings, settings.Service, the
+// virtio device path resolvers) reads it. Only the HTTP fetch itself is a
+// copy of the agent's: its infrastructure package does not compile against
+// the bosh-utils this module pins (see agent_harness_test.go).
 package registry

@@ -1,6 +1,7 @@
 package registry_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strconv"
 
@@ -88,3 +89,5 @@ func createEnvInput() registry.SettingsInput {
 		Env:        json.RawMessage(`{"bosh": {"tags": {"env": "prod"}}}`),
 	}
 }
+
+func encodeStd(raw []byte) string { return base64.StdEncoding.EncodeToString(raw) }
