@@ -20,7 +20,7 @@ var _ = Describe("contract with the bundled simulator: networks, volumes and sna
 		It("finds a network by name within a zone and by id", func() {
 			n := env.isolated
 			Expect(cloudstack.IsID(n.ID)).To(BeTrue())
-			Expect(n).To(MatchAllNetworkFields("zone1-isolated", env.zoneID, "Isolated", "10.1.1.0/24", "10.1.1.1"))
+			Expect(n).To(haveNetworkFields("zone1-isolated", env.zoneID, "Isolated", "10.1.1.0/24", "10.1.1.1"))
 			Expect(n.DNS1).To(Equal("8.8.8.8"))
 			Expect(n.Offers("StaticNat")).To(BeTrue())
 			Expect(n.Offers("sourcenat")).To(BeTrue())
@@ -278,8 +278,8 @@ var _ = Describe("contract with the bundled simulator: networks, volumes and sna
 	})
 })
 
-// MatchAllNetworkFields checks the identity and addressing of a network.
-func MatchAllNetworkFields(name, zoneID, typ, cidr, gateway string) OmegaMatcher {
+// haveNetworkFields checks the identity and addressing of a network.
+func haveNetworkFields(name, zoneID, typ, cidr, gateway string) OmegaMatcher {
 	return And(HaveField("Name", name), HaveField("ZoneID", zoneID), HaveField("Type", typ),
 		HaveField("CIDR", cidr), HaveField("Gateway", gateway), HaveField("Netmask", "255.255.255.0"))
 }
