@@ -2,7 +2,6 @@ package cloudstack_test
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	. "github.com/onsi/gomega"
@@ -11,25 +10,9 @@ import (
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/cloudstack/simulator"
 )
 
-// contractTemplateID is the ready XenServer template of zone1 the compute
-// contract tests deploy from. It is seeded through Seed.Templates, which the
-// simulator's template family reads. Until that family is merged, the VM
-// family accepts any id of the "Template" resource type as a template ready
-// everywhere, so a family owning only that id stands in for it; it registers
-// only when no template family answers listTemplates.
+// contractTemplateID is the ready XenServer template of zone1, seeded through
+// Seed.Templates, that the compute contract tests deploy from.
 const contractTemplateID = "5eedc0de-0000-4000-8000-000000000001"
-
-func init() {
-	if slices.Contains(simulator.Commands(), "listTemplates") {
-		return
-	}
-	simulator.RegisterFamily(simulator.Family{
-		Name: "contracttemplate",
-		ResourceTypes: []simulator.ResourceType{{Name: "Template", Exists: func(_ *simulator.Store, id string) bool {
-			return id == contractTemplateID
-		}}},
-	})
-}
 
 // jobTimeout bounds the compute contract tests' waits; on the shared manual
 // clock it costs no real time.
