@@ -31,9 +31,32 @@ func (img Image) Open() (io.ReadCloser, error) {
 
 // tarEntry streams one entry out of a tgz without unpacking anything to disk.
 type tarEntry struct {
-	io.Reader
-	file *os.File
-	gz   *gzip.Reader
+	tr       *tar.Reader
+	file     *os.File
+	gz       *gzip.Reader
+	path     string
+	verified bool
+}
+
+// Read ends the entry only once the rest of the gzip stream checks out: deflate does not notice every
+// damaged byte, the CRC-32 in the gzip trailer does, and nothing reads that far otherwise.
+func (t *tarEntry) Read(p []byte) (int, error) {
+	n, err := t.tr.Read(p)
+	if errors.Is(err, io.EOF) && !t.verified {
+		t.verified = true
+		if verr := drainGzip(t.path, t.gz); verr != nil {
+			return n, verr
+		}
+	}
+	return n, err
+}
+
+// drainGzip reads gz to its end, which makes the gzip reader check every member's CRC-32 and size.
+func drainGzip(imagePath string, gz *gzip.Reader) error {
+	if _, err := io.Copy(io.Discard, gz); err != nil {
+		return fmt.Errorf("stemcell image '%s' is corrupt: %w", imagePath, err)
+	}
+	return nil
 }
 
 func (t *tarEntry) Close() error {
@@ -63,7 +86,7 @@ func openTarEntry(imagePath, name string) (io.ReadCloser, error) {
 			return nil, fmt.Errorf("stemcell image '%s' is a corrupt or truncated tarball: %w", imagePath, err)
 		}
 		if path.Clean(strings.TrimPrefix(hdr.Name, "./")) == name {
-			return &tarEntry{Reader: tr, file: f, gz: gz}, nil
+			return &tarEntry{tr: tr, file: f, gz: gz, path: imagePath}, nil
 		}
 	}
 	gz.Close()

@@ -89,6 +89,24 @@ var _ = Describe("Image.Open", func() {
 		Expect(int64(len(got))).To(BeNumerically("<", img.Size))
 	})
 
+	It("fails the stream when the tarball's gzip checksum is wrong", func() {
+		// A flipped bit the deflate decoder cannot notice (stored data, a literal) is only caught by the
+		// CRC-32 in the gzip trailer: the stream must read that far before it declares success.
+		path := writeTgz(tarFile{Name: "root.img", Body: qcow2Image(10_000)})
+		corruptGzipChecksum(path)
+		img := inspect(path)
+		_, err := readAll(img)
+		Expect(err).To(MatchError(ContainSubstring("checksum")))
+	})
+
+	It("fails the OVA stream when the tarball's gzip checksum is wrong", func() {
+		path := writeTgz(ovfDisk, ovfManifest, ovfDescriptor)
+		corruptGzipChecksum(path)
+		img := inspect(path)
+		_, err := readAll(img)
+		Expect(err).To(MatchError(ContainSubstring("checksum")))
+	})
+
 	It("fails the OVA stream, naming what is gone, when the tarball changed after Inspect", func() {
 		path := writeTgz(ovfDescriptor, ovfManifest, ovfDisk)
 		img := inspect(path)
@@ -125,4 +143,12 @@ func tarEntries(archive []byte) []tarFile {
 		Expect(err).NotTo(HaveOccurred())
 		entries = append(entries, tarFile{Name: hdr.Name, Body: body})
 	}
+}
+
+// corruptGzipChecksum flips the CRC-32 in the gzip trailer (the 8 bytes before the end are CRC-32 and
+// size), leaving the compressed data intact.
+func corruptGzipChecksum(path string) {
+	content := readFile(path)
+	content[len(content)-8] ^= 0xff
+	Expect(os.WriteFile(path, content, 0o600)).To(Succeed())
 }

@@ -111,7 +111,7 @@ func copyEntriesInOrder(img Image, tw *tar.Writer, next *int) (bool, error) {
 	for *next < len(img.entries) {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return progressed, nil
+			return progressed, drainGzip(img.Path, gz)
 		}
 		if err != nil {
 			return progressed, fmt.Errorf("stemcell image '%s' is a corrupt or truncated tarball: %w", img.Path, err)
@@ -129,5 +129,6 @@ func copyEntriesInOrder(img Image, tw *tar.Writer, next *int) (bool, error) {
 		*next++
 		progressed = true
 	}
-	return progressed, nil
+	// All entries this pass could give are written: the rest of the stream only proves they were intact.
+	return progressed, drainGzip(img.Path, gz)
 }
