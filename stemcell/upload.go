@@ -54,12 +54,26 @@ type sourceError struct{ err error }
 func (e *sourceError) Error() string { return e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
 
-type sourceReader struct{ r io.Reader }
+// sourceReader marks read failures of the image as sourceErrors and says how far it got. A stream that
+// ends before the size Inspect found is one too: left alone, the transport would report the short body
+// as a broken request, which reads as a network failure worth retrying.
+type sourceReader struct {
+	r          io.Reader
+	want, read int64
+}
 
-func (s sourceReader) Read(p []byte) (int, error) {
+func (s *sourceReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
+	s.read += int64(n)
+	if errors.Is(err, io.EOF) && s.read < s.want {
+		err = io.ErrUnexpectedEOF
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		err = &sourceError{err}
+		what := "reading the stemcell image failed after %d of %d bytes: %w"
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			what = "reading the stemcell image failed after %d of %d bytes: the image is truncated: %w"
+		}
+		err = &sourceError{fmt.Errorf(what, s.read, s.want, err)}
 	}
 	return n, err
 }
@@ -86,7 +100,7 @@ func (u Uploader) Upload(ctx context.Context, ticket Ticket, img Image, fileName
 		`Content-Disposition: form-data; name="file"; filename="` + fileName + "\"\r\n" +
 		"Content-Type: application/octet-stream\r\n\r\n"
 	tail := "\r\n--" + boundary + "--\r\n"
-	progress := &progressReader{r: sourceReader{src}, total: img.Size, log: u.Log}
+	progress := &progressReader{r: &sourceReader{r: src, want: img.Size}, total: img.Size, log: u.Log}
 	body := io.MultiReader(strings.NewReader(head), io.LimitReader(progress, img.Size), strings.NewReader(tail))
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ticket.PostURL, body)

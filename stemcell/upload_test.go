@@ -127,6 +127,26 @@ var _ = Describe("Uploader", func() {
 			Expect(err.Error()).To(HavePrefix("upload failed: "))
 		})
 
+		It("calls a failure to read the image itself definitive, and says so", func() {
+			full := writeTgz(tarFile{Name: "root.img", Body: pattern(2<<20, 9)})
+			truncated := copyPrefix(full, len(readFile(full))/2)
+			img := inspect(truncated) // root.img's header is intact: only streaming it finds the cut
+			err := uploader.Upload(context.Background(), ticketFor(server), img, "t.img")
+			Expect(err).To(HaveOccurred())
+			Expect(stemcell.IsTransient(err)).To(BeFalse())
+			Expect(err.Error()).To(MatchRegexp(`^reading the stemcell image failed after \d+ of 2097152 bytes: the image is truncated: unexpected EOF$`))
+		})
+
+		It("calls an image that ended before its inspected size definitive, and says so", func() {
+			path := writeTemp("image", readFile(tinyVHDX))
+			img := inspect(path)
+			Expect(os.Truncate(path, img.Size-100)).To(Succeed())
+			err := uploader.Upload(context.Background(), ticketFor(server), img, "t.vhd.bz2")
+			Expect(err).To(HaveOccurred())
+			Expect(stemcell.IsTransient(err)).To(BeFalse())
+			Expect(err.Error()).To(ContainSubstring("reading the stemcell image failed after 597 of 697 bytes: the image is truncated"))
+		})
+
 		It("calls an image that vanished before the upload definitive, naming it", func() {
 			path := writeTgz(tarFile{Name: "root.img", Body: qcow2Image(1000)})
 			img := inspect(path)
