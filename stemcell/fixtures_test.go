@@ -14,7 +14,6 @@ import (
 // The committed bzip2 fixtures (see testdata/README.md).
 const (
 	tinyVHDX       = "testdata/tiny.vhd.bz2"
-	tinyVHDXSHA1   = "ce0e2c954c4612fcda78ed9fb5f57dff79d9bcae" // of the uncompressed VHD, not of the file
 	bzip2OfText    = "testdata/text.bz2"
 	vhdCookie      = "conectix"
 	qcow2MagicText = "QFI\xfb"
