@@ -210,8 +210,13 @@ func (m *Manager) useLight(ctx context.Context, props Props) (string, error) {
 		return "", err
 	}
 	ref := props.lightReference()
-	tpl, found, err := m.Templates.Get(ctx, ref, zone.ID)
-	if err == nil && !found {
+	// Get takes only ids (the API client refuses anything else) and FindByName only names; light_template
+	// may be either.
+	var tpl cloudstack.Template
+	var found bool
+	if cloudstack.IsID(ref) {
+		tpl, found, err = m.Templates.Get(ctx, ref, zone.ID)
+	} else {
 		tpl, found, err = m.Templates.FindByName(ctx, ref, zone.ID)
 	}
 	if err != nil {

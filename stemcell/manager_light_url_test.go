@@ -2,6 +2,7 @@ package stemcell_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -10,6 +11,117 @@ import (
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/cloudstack"
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/stemcell"
 )
+
+const goldenTemplateID = "eeeeeeee-0000-4000-8000-000000000001"
+
+var _ = Describe("Manager.Create with a light stemcell", func() {
+	var (
+		c   *cloud
+		ctx = context.Background()
+		// The director hands a light stemcell's placeholder image over all the same.
+		placeholder string
+	)
+	BeforeEach(func() {
+		c = newCloud()
+		placeholder = writeTemp("image", nil)
+		golden := cloudstack.Template{ID: goldenTemplateID, Name: "ubuntu-jammy-golden", ZoneID: zone1ID, IsReady: true,
+			Status: "Download Complete", Tags: map[string]string{}}
+		c.Templates.GetStub = func(_ context.Context, id, zoneID string) (cloudstack.Template, bool, error) {
+			if !cloudstack.IsID(id) {
+				return cloudstack.Template{}, false, errors.New("template id is not a CloudStack uuid")
+			}
+			return golden, id == goldenTemplateID && zoneID == zone1ID, nil
+		}
+		c.Templates.FindByNameStub = func(_ context.Context, name, zoneID string) (cloudstack.Template, bool, error) {
+			return golden, name == golden.Name && zoneID == zone1ID, nil
+		}
+	})
+
+	expectNothingCreated := func() {
+		Expect(c.Created()).To(BeZero())
+		Expect(c.Storage.Received()).To(BeEmpty())
+		Expect(c.Tags.UpsertCallCount()).To(BeZero())
+		Expect(c.DeletedIDs()).To(BeEmpty())
+	}
+
+	DescribeTable("answers the existing template's id without uploading anything",
+		func(props stemcell.Props) {
+			id, err := c.Manager().Create(ctx, placeholder, props, map[string]string{"env": "prod"})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(id).To(Equal(goldenTemplateID))
+			expectNothingCreated()
+			Expect(c.Log.Lines()).To(ContainElement(
+				"INFO stemcell.Manager: light stemcell: using existing template " + goldenTemplateID + " (ubuntu-jammy-golden)"))
+		},
+		Entry("by template_id", stemcell.Props{TemplateID: goldenTemplateID}),
+		Entry("by template_name", stemcell.Props{TemplateName: "ubuntu-jammy-golden"}),
+		Entry("by light_template naming its id", stemcell.Props{LightTemplate: goldenTemplateID}),
+		Entry("by light_template naming its name", stemcell.Props{LightTemplate: "ubuntu-jammy-golden"}),
+	)
+
+	It("asks for a named template by name only: the API client refuses a name as an id", func() {
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateName: "ubuntu-jammy-golden"}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.Journal()).To(Equal([]string{
+			"Zones.Find zone1",
+			"Templates.FindByName ubuntu-jammy-golden " + zone1ID,
+		}))
+	})
+
+	It("refuses a template that does not exist, creating nothing", func() {
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateName: "ubuntu-noble-golden"}, nil)
+		Expect(err).To(MatchError("light stemcell names template 'ubuntu-noble-golden', which does not exist in zone 'zone1'"))
+		expectNothingCreated()
+	})
+
+	It("refuses a template id that does not exist, creating nothing", func() {
+		missing := "eeeeeeee-0000-4000-8000-000000000099"
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateID: missing}, nil)
+		Expect(err).To(MatchError("light stemcell names template '" + missing + "', which does not exist in zone 'zone1'"))
+		expectNothingCreated()
+	})
+
+	It("reports a failed lookup", func() {
+		c.Templates.FindByNameReturns(cloudstack.Template{}, false, errors.New("2 templates are named \"ubuntu-jammy-golden\""))
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateName: "ubuntu-jammy-golden"}, nil)
+		Expect(err).To(MatchError(`looking up light stemcell template 'ubuntu-jammy-golden': 2 templates are named "ubuntu-jammy-golden"`))
+		expectNothingCreated()
+	})
+
+	It("refuses a default zone that does not exist", func() {
+		c.Settings.DefaultZone = "zone9"
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateID: goldenTemplateID}, nil)
+		Expect(err).To(MatchError("zone 'zone9' (cloudstack.default_zone) does not exist in CloudStack"))
+		expectNothingCreated()
+	})
+
+	It("marks a template this CPI uploaded, now also used as a light stemcell, so neither delete takes it away", func() {
+		c.Templates.GetReturns(cloudstack.Template{ID: template1ID, Name: "bosh-stemcell-1-abcd", ZoneID: zone1ID, IsReady: true,
+			Tags: map[string]string{"bosh_managed": "true"}}, true, nil)
+		id, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateID: template1ID}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(id).To(Equal(template1ID))
+		Expect(c.Tags.UpsertCallCount()).To(Equal(1))
+		_, kind, taggedID, tags := c.Tags.UpsertArgsForCall(0)
+		Expect([]any{kind, taggedID, tags}).To(Equal([]any{"Template", template1ID, map[string]string{"bosh_light_stemcell": "true"}}))
+	})
+
+	It("does not mark it again", func() {
+		c.Templates.GetReturns(cloudstack.Template{ID: template1ID, ZoneID: zone1ID, IsReady: true,
+			Tags: map[string]string{"bosh_managed": "true", "bosh_light_stemcell": "true"}}, true, nil)
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateID: template1ID}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.Tags.UpsertCallCount()).To(BeZero())
+	})
+
+	It("fails when the mark cannot be set", func() {
+		c.Templates.GetReturns(cloudstack.Template{ID: template1ID, ZoneID: zone1ID, IsReady: true,
+			Tags: map[string]string{"bosh_managed": "true"}}, true, nil)
+		c.Tags.UpsertReturns(errors.New("tags broke"))
+		_, err := c.Manager().Create(ctx, placeholder, stemcell.Props{TemplateID: template1ID}, nil)
+		Expect(err).To(MatchError("marking template " + template1ID + " as used by a light stemcell: tags broke"))
+	})
+})
 
 var _ = Describe("Manager.Create with a stemcell CloudStack downloads itself", func() {
 	var (
