@@ -83,4 +83,36 @@ var _ = Describe("Manager.Delete", func() {
 		Expect(err).To(MatchError("looking up template " + template1ID + ": connection refused"))
 		Expect(c.Templates.DeleteCallCount()).To(BeZero())
 	})
+
+	Context("with a stemcell cid of the older CloudStack CPIs, a template name", func() {
+		const legacyCID = "cpitemplate-0c2f5d3e-8f1b-4c2a"
+
+		It("looks the template up by name and deletes it: those CPIs made it for this stemcell", func() {
+			c.Templates.FindByNameReturns(cloudstack.Template{ID: template1ID, Name: legacyCID, ZoneID: zone1ID}, true, nil)
+			inZones(map[string]string{}, zone1ID)
+			Expect(c.Manager().Delete(ctx, legacyCID)).To(Succeed())
+			_, name, zoneID := c.Templates.FindByNameArgsForCall(0)
+			Expect([]string{name, zoneID}).To(Equal([]string{legacyCID, ""}))
+			Expect(c.DeletedIDs()).To(Equal([]string{template1ID}))
+		})
+
+		It("succeeds when no template has that name any more", func() {
+			c.Templates.FindByNameReturns(cloudstack.Template{}, false, nil)
+			Expect(c.Manager().Delete(ctx, legacyCID)).To(Succeed())
+			Expect(c.Templates.DeleteCallCount()).To(BeZero())
+		})
+
+		It("leaves a named template that no CPI made in place", func() {
+			c.Templates.FindByNameReturns(cloudstack.Template{ID: template1ID, Name: "ubuntu-golden", ZoneID: zone1ID}, true, nil)
+			inZones(map[string]string{}, zone1ID)
+			Expect(c.Manager().Delete(ctx, "ubuntu-golden")).To(Succeed())
+			Expect(c.Templates.DeleteCallCount()).To(BeZero())
+		})
+
+		It("reports a failed name lookup", func() {
+			c.Templates.FindByNameReturns(cloudstack.Template{}, false, errors.New("timeout"))
+			err := c.Manager().Delete(ctx, legacyCID)
+			Expect(err).To(MatchError("looking up template " + legacyCID + ": timeout"))
+		})
+	})
 })
