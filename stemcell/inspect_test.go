@@ -3,6 +3,7 @@ package stemcell_test
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"path/filepath"
 	"time"
 
@@ -112,6 +113,15 @@ var _ = Describe("Inspect", func() {
 			full := writeTgz(tarFile{Name: "root.img", Body: qcow2Image(1000)})
 			msg := inspectError(copyPrefix(full, 5))
 			Expect(msg).To(ContainSubstring("corrupt gzip stream"))
+		})
+
+		It("refuses gzip that holds no tarball", func() {
+			var buf bytes.Buffer
+			gz := gzip.NewWriter(&buf)
+			_, _ = gz.Write(bytes.Repeat([]byte("a disk image, gzipped but not tarred\n"), 100))
+			Expect(gz.Close()).To(Succeed())
+			msg := inspectError(writeTemp("image", buf.Bytes()))
+			Expect(msg).To(ContainSubstring("is a corrupt or truncated tarball"))
 		})
 
 		It("refuses a tgz holding neither root.img nor image.ovf, listing what it holds", func() {

@@ -27,6 +27,8 @@ type storageAnswer struct {
 	Text   string
 	// HangUp closes the connection after the first few KiB of the body, without answering.
 	HangUp bool
+	// AtOnce answers before reading the body.
+	AtOnce bool
 }
 
 // receivedUpload is what the server saw of one POST.
@@ -73,6 +75,12 @@ func (s *storageServer) handle(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			_ = conn.Close()
 		}
+		return
+	}
+	if answer.AtOnce {
+		s.record(got)
+		w.WriteHeader(answer.Status)
+		_, _ = io.WriteString(w, answer.Text)
 		return
 	}
 	got.readMultipart(body, r.Header.Get("Content-Type"))

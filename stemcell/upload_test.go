@@ -127,6 +127,14 @@ var _ = Describe("Uploader", func() {
 			Expect(err.Error()).To(HavePrefix("upload failed: "))
 		})
 
+		It("calls a success answered before the whole image arrived transient", func() {
+			useServer(newStorageServer(storageAnswer{AtOnce: true, Status: http.StatusOK, Text: "upload successful."}))
+			img := inspect(writeTgz(tarFile{Name: "root.img", Body: rawImage(16 << 20)}))
+			err := uploader.Upload(context.Background(), ticketFor(server), img, "t.img")
+			Expect(err).To(HaveOccurred())
+			Expect(stemcell.IsTransient(err)).To(BeTrue())
+		})
+
 		It("calls a failure to read the image itself definitive, and says so", func() {
 			full := writeTgz(tarFile{Name: "root.img", Body: pattern(2<<20, 9)})
 			truncated := copyPrefix(full, len(readFile(full))/2)
