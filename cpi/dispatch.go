@@ -22,6 +22,9 @@ type Env struct {
 	Config config.Config
 	Log    *Logger
 	Call   Call
+
+	newCloud CloudFactory
+	cloud    Cloud
 }
 
 // handler runs one CPI method. Its arguments were already checked against the method's parameters.
@@ -39,6 +42,8 @@ type ServeOptions struct {
 	Stdin      io.Reader
 	Stdout     io.Writer
 	Stderr     io.Writer
+	// NewCloud builds the CloudStack client; nil means the real one. Tests pass fakes.
+	NewCloud CloudFactory
 }
 
 // Serve reads one request, runs it and writes one response. It returns an error only when the response
@@ -97,7 +102,7 @@ func (s *server) handle() (call Call, result any, err error) {
 	for _, w := range cfg.Warnings {
 		s.log.Warn("cpi.Config", "%s", w)
 	}
-	result, err = dispatch(context.Background(), &Env{Config: cfg, Log: s.log, Call: call})
+	result, err = dispatch(context.Background(), &Env{Config: cfg, Log: s.log, Call: call, newCloud: s.opts.NewCloud})
 	return call, result, err
 }
 

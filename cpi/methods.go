@@ -9,8 +9,8 @@ var methods = map[string]method{
 	"info": {run: info},
 
 	"create_stemcell": {params: []param{{name: "image_path", kind: kindString}, {name: "cloud_properties", kind: kindObject},
-		{name: "tags", kind: kindOptionalObject, optional: true}}, run: notYet},
-	"delete_stemcell": {params: []param{{name: "stemcell_cid", kind: kindCID}}, run: notYet},
+		{name: "options", kind: kindOptionalObject, optional: true}}, run: createStemcell},
+	"delete_stemcell": {params: []param{{name: "stemcell_cid", kind: kindCID}}, run: deleteStemcell},
 
 	"create_vm": {params: []param{{name: "agent_id", kind: kindString}, {name: "stemcell_cid", kind: kindCID},
 		{name: "cloud_properties", kind: kindObject}, {name: "networks", kind: kindObject},
