@@ -81,7 +81,7 @@ func (s *Server) handleAPI(r *http.Request, rec *CallRecord) (int, []byte) {
 	defer s.mu.Unlock()
 	s.runDueJobs()
 	defer s.runDueJobs()
-	c := &Call{Command: name, Store: s.store, Now: s.clock.Now(), params: params, srv: s}
+	c := &Call{Command: name, Store: s.store, Now: s.clock.Now(), BaseURL: requestBaseURL(r), params: params, srv: s}
 
 	if !cmd.Async() {
 		result, err := runProtected(func() (any, error) { return cmd.Handle(c) })
@@ -119,6 +119,15 @@ func (s *Server) handleAPI(r *http.Request, rec *CallRecord) (int, []byte) {
 	}
 	b, _ := envelope(respName, first)
 	return http.StatusOK, b
+}
+
+// requestBaseURL is scheme://host of the request as the client addressed it.
+func requestBaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // runProtected turns a handler panic into a 530, so bad input never takes the server down.

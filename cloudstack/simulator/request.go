@@ -24,6 +24,9 @@ type Call struct {
 	Command string
 	Store   *Store
 	Now     time.Time
+	// BaseURL is scheme://host as the client reached the server (the request's Host), for
+	// URLs the server hands out (the template upload postURL).
+	BaseURL string
 	params  url.Values
 	srv     *Server
 	err     *APIError

@@ -33,6 +33,8 @@ type Options struct {
 	StatePath string
 	// Faults is the initial fault configuration, merged after the seed's.
 	Faults FaultConfig
+	// Templates configures the template family (upload URL base, install delay).
+	Templates TemplateOptions
 }
 
 // Server is the simulator: an http.Handler serving /client/api (the CloudStack API) and

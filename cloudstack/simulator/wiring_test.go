@@ -41,4 +41,23 @@ var _ = Describe("families wired together", func() {
 		s.runJob("destroyVirtualMachine", map[string]string{"id": vmID, "expunge": "true"})
 		Expect(items(s.ok("listLoadBalancerRuleInstances", map[string]string{"id": lbID}), "loadbalancerruleinstance")).To(BeEmpty())
 	})
+
+	It("deploys from an uploaded template only where it is ready, and keeps it while a VM uses it", func() {
+		tpl := s.uploadedTemplate("stemcell") // zone1, XenServer
+		zone2 := s.firstID("listZones", "zone", "zone2")
+		failedID, failed := s.deploy(map[string]string{"name": "elsewhere", "templateid": tpl, "zoneid": zone2})
+		Expect(failed["jobstatus"]).To(BeNumerically("==", 2))
+		Expect(failed["jobresult"]).To(HaveKeyWithValue("errortext", ContainSubstring("has not been completely downloaded to zone")))
+
+		vmID := s.deployed(map[string]string{"name": "from-upload", "templateid": tpl})
+		refused := s.runJob("deleteTemplate", map[string]string{"id": tpl})
+		Expect(refused["jobstatus"]).To(BeNumerically("==", 2))
+		Expect(refused["jobresult"]).To(HaveKeyWithValue("errortext", ContainSubstring("VM instances are using it")))
+
+		for _, id := range []string{vmID, failedID} { // a VM in Error still holds its template
+			s.runJob("destroyVirtualMachine", map[string]string{"id": id, "expunge": "true"})
+		}
+		deleted := s.runJob("deleteTemplate", map[string]string{"id": tpl})
+		Expect(deleted["jobstatus"]).To(BeNumerically("==", 1), "delete failed: %v", deleted["jobresult"])
+	})
 })

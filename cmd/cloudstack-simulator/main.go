@@ -69,11 +69,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	throttle := fs.String("throttle", "", "throttle as max/interval, e.g. 25/1s (HTTP 429 beyond)")
 	var capacity stringList
 	fs.Var(&capacity, "capacity", "capacity pool units left, pool=n (e.g. vm=10) (repeatable)")
+	installDelay := fs.Duration("template-install-delay", 0, "how long an uploaded or downloaded template stays \"Installing Template\" before it is ready")
+	uploadBaseURL := fs.String("upload-base-url", "", "scheme://host[:port] of template upload URLs (default: the host clients use for the API)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 
-	opts := simulator.Options{APIKey: *apiKey, SecretKey: *secretKey, JobDelay: *jobDelay, JobDelays: jobDelays, StatePath: *statePath}
+	opts := simulator.Options{APIKey: *apiKey, SecretKey: *secretKey, JobDelay: *jobDelay, JobDelays: jobDelays, StatePath: *statePath,
+		Templates: simulator.TemplateOptions{InstallDelay: *installDelay, UploadBaseURL: *uploadBaseURL}}
+	if err := opts.Templates.Validate(); err != nil {
+		return err
+	}
 	if *seedPath != "" {
 		seed, err := simulator.LoadSeedFile(*seedPath)
 		if err != nil {
