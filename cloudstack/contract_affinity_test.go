@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http/httptest"
 	"sync"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -16,7 +15,6 @@ import (
 
 const (
 	antiAffinity = "host anti-affinity"
-	jobTimeout   = 5 * time.Minute
 	unknownUUID  = "8d6e2a1e-1111-2222-3333-444455556666"
 )
 
