@@ -17,6 +17,15 @@ type Cloud interface {
 	Templates() cloudstack.Templates
 	Tags() cloudstack.Tags
 	Jobs() cloudstack.Jobs
+	VMs() cloudstack.VMs
+	Networks() cloudstack.Networks
+	Volumes() cloudstack.Volumes
+	Snapshots() cloudstack.Snapshots
+	AffinityGroups() cloudstack.AffinityGroups
+	SecurityGroups() cloudstack.SecurityGroups
+	SSHKeyPairs() cloudstack.SSHKeyPairs
+	PublicIPs() cloudstack.PublicIPs
+	LoadBalancers() cloudstack.LoadBalancers
 	// UploadClient streams images to the secondary storage VM: same TLS and proxy rules as the API,
 	// no overall timeout.
 	UploadClient() *http.Client

@@ -51,8 +51,6 @@ var _ = Describe("Serve", func() {
 	Describe("the method table", func() {
 		It("knows every method of the CPI API and answers NotImplemented for those not built yet", func() {
 			notBuilt := map[string][]any{
-				"create_stemcell":               {"/tmp/image", map[string]any{}},
-				"delete_stemcell":               {"tpl-1"},
 				"create_vm":                     {"agent", "tpl-1", map[string]any{}, map[string]any{}, []any{}, nil},
 				"delete_vm":                     {"vm-1"},
 				"has_vm":                        {"vm-1"},
@@ -120,10 +118,11 @@ var _ = Describe("Serve", func() {
 		})
 
 		It("accepts v3 create_stemcell's third argument and its absence", func() {
-			expectError(serve(configPath, request("create_stemcell", "/img", map[string]any{}, map[string]any{"tags": map[string]any{}})),
-				cpi.TypeNotImplemented, "create_stemcell")
-			expectError(serve(configPath, request("create_stemcell", "/img", map[string]any{})),
-				cpi.TypeNotImplemented, "create_stemcell")
+			// The arguments pass the check; the method then fails on the image, which does not exist.
+			missing := "/nonexistent/image"
+			expectError(serve(configPath, requestV(3, "create_stemcell", missing, map[string]any{}, map[string]any{"tags": map[string]any{}})),
+				cpi.TypeCloudError, missing)
+			expectError(serve(configPath, request("create_stemcell", missing, map[string]any{})), cpi.TypeCloudError, missing)
 		})
 	})
 

@@ -50,13 +50,22 @@ type served struct {
 
 // serve runs one request through cpi.Serve exactly as main does and decodes the single response.
 func serve(configPath, request string) served {
+	return serveWith(nil, configPath, request)
+}
+
+// serveWith is serve with a fake CloudStack (nil: the real client, which no test lets reach a network).
+func serveWith(cloud *fakeCloud, configPath, request string) served {
 	var stdout, stderr bytes.Buffer
-	err := cpi.Serve(cpi.ServeOptions{
+	opts := cpi.ServeOptions{
 		ConfigPath: configPath,
 		Stdin:      strings.NewReader(request),
 		Stdout:     &stdout,
 		Stderr:     &stderr,
-	})
+	}
+	if cloud != nil {
+		opts.NewCloud = cloud.factory()
+	}
+	err := cpi.Serve(opts)
 	Expect(err).NotTo(HaveOccurred())
 	out := served{Stdout: stdout.String(), Stderr: stderr.String()}
 	Expect(json.Unmarshal(stdout.Bytes(), &out.Response)).To(Succeed(), "stdout must be one JSON response: %q", out.Stdout)
@@ -64,6 +73,11 @@ func serve(configPath, request string) served {
 }
 
 func request(method string, args ...any) string {
+	return requestV(2, method, args...)
+}
+
+// requestV is a request of a given CPI API version.
+func requestV(apiVersion int, method string, args ...any) string {
 	if args == nil {
 		args = []any{}
 	}
@@ -71,7 +85,7 @@ func request(method string, args ...any) string {
 		"method":      method,
 		"arguments":   args,
 		"context":     map[string]any{"director_uuid": "dir-uuid", "request_id": "cpi-123456"},
-		"api_version": 2,
+		"api_version": apiVersion,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	return string(data)

@@ -60,6 +60,15 @@ func (m *Manager) Create(ctx context.Context, imagePath string, props Props, ext
 	if props.IsLight() {
 		return m.useLight(ctx, props)
 	}
+	// Everything that can be checked on this machine is checked before CloudStack is asked anything.
+	url := m.imageURL(props)
+	var img Image
+	if url == "" {
+		var err error
+		if img, err = inspectChecked(imagePath, props); err != nil {
+			return "", err
+		}
+	}
 	zone, err := m.zone(ctx, m.Settings.DefaultZone, "cloudstack.default_zone")
 	if err != nil {
 		return "", err
@@ -91,10 +100,10 @@ func (m *Manager) Create(ctx context.Context, imagePath string, props Props, ext
 	}
 
 	var id string
-	if url := m.imageURL(props); url != "" {
+	if url != "" {
 		id, err = m.register(ctx, imagePath, props, spec, url)
 	} else {
-		id, err = m.upload(ctx, imagePath, props, spec)
+		id, err = m.upload(ctx, img, spec)
 	}
 	if err != nil {
 		return "", err
@@ -133,17 +142,7 @@ func (m *Manager) finish(ctx context.Context, id, zoneID string, otherZones []st
 
 // upload creates the template entry and streams the image to it, with a fresh entry for every attempt
 // (an upload ticket can be used only once).
-func (m *Manager) upload(ctx context.Context, imagePath string, props Props, spec cloudstack.UploadSpec) (string, error) {
-	img, err := Inspect(imagePath)
-	if err != nil {
-		return "", err
-	}
-	if err := checkConsistent(props, img); err != nil {
-		return "", err
-	}
-	if err := verifySHA1(imagePath, props.SHA1); err != nil {
-		return "", err
-	}
+func (m *Manager) upload(ctx context.Context, img Image, spec cloudstack.UploadSpec) (string, error) {
 	spec.Format, spec.Hypervisor = img.Format.TemplateFormat, img.Format.Hypervisor
 	fileName := spec.Name + img.Format.Extension
 
@@ -168,7 +167,22 @@ func (m *Manager) upload(ctx context.Context, imagePath string, props Props, spe
 			break
 		}
 	}
-	return "", fmt.Errorf("uploading stemcell image '%s' as template '%s': %w", imagePath, spec.Name, lastErr)
+	return "", fmt.Errorf("uploading stemcell image '%s' as template '%s': %w", img.Path, spec.Name, lastErr)
+}
+
+// inspectChecked reads the image's format and checks it against what the stemcell says of itself.
+func inspectChecked(imagePath string, props Props) (Image, error) {
+	img, err := Inspect(imagePath)
+	if err != nil {
+		return Image{}, err
+	}
+	if err := checkConsistent(props, img); err != nil {
+		return Image{}, err
+	}
+	if err := verifySHA1(imagePath, props.SHA1); err != nil {
+		return Image{}, err
+	}
+	return img, nil
 }
 
 // register has CloudStack download the image from url.

@@ -347,6 +347,7 @@ var _ = Describe("Manager.Create with an image to upload", func() {
 			Expect(err).To(MatchError(ContainSubstring(`is not a format this CPI knows`)))
 			Expect(err).To(MatchError(ContainSubstring(`text starting with "not an image"`)))
 			Expect(c.Created()).To(BeZero())
+			Expect(c.Journal()).To(BeEmpty(), "a bad image is found before CloudStack is asked anything")
 		})
 
 		It("refuses a missing image", func() {
