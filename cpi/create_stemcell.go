@@ -2,7 +2,6 @@ package cpi
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/stemcell"
@@ -26,7 +25,7 @@ func createStemcell(ctx context.Context, env *Env, args Args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := manager.Create(ctx, args.String(0), props, stringifyTags(v3.Tags))
+	id, err := manager.Create(ctx, args.String(0), props, metadataTags(v3.Tags))
 	if err != nil {
 		return nil, NewCloudError(err, "create_stemcell")
 	}
@@ -73,20 +72,4 @@ func stemcellManager(env *Env) (*stemcell.Manager, error) {
 			PollMax:       time.Duration(cs.Polling.MaxIntervalMS) * time.Millisecond,
 		},
 	}, nil
-}
-
-// stringifyTags turns metadata values (BOSH sends strings, but also numbers) into tag values.
-func stringifyTags(in map[string]any) map[string]string {
-	out := make(map[string]string, len(in))
-	for k, v := range in {
-		if v == nil {
-			continue
-		}
-		if s, ok := v.(string); ok {
-			out[k] = s
-			continue
-		}
-		out[k] = fmt.Sprint(v)
-	}
-	return out
 }
