@@ -20,6 +20,16 @@ func (o Options) HTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{Transport: o.newTransport(), Timeout: timeout, Jar: noCookies{}}
 }
 
+// UploadHTTPClient is the client for template uploads to the secondary storage VM: HTTPClient's TLS and
+// proxy rules, no overall timeout, and HTTP/1.1 only, because HTTP/2 sends header names in lower case and
+// older storage VMs match X-signature, X-metadata and X-expires case-sensitively.
+func (o Options) UploadHTTPClient() *http.Client {
+	t := o.newTransport()
+	t.ForceAttemptHTTP2 = false
+	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	return &http.Client{Transport: t, Jar: noCookies{}}
+}
+
 func (o Options) newTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: proxyFromEnvironment(),

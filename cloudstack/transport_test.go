@@ -81,6 +81,32 @@ var _ = Describe("the HTTP transport", func() {
 			Expect(resp.Body.Close()).To(Succeed())
 		})
 
+		It("uploads over HTTP/1.1 only, so the X-signature headers keep their case, with the same TLS rules", func() {
+			h2 := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write([]byte(r.Proto))
+			}))
+			h2.EnableHTTP2 = true
+			h2.StartTLS()
+			DeferCleanup(h2.Close)
+
+			opts := cloudstack.Options{SkipSSLValidation: true}
+			resp, err := opts.UploadHTTPClient().Get(h2.URL)
+			Expect(err).NotTo(HaveOccurred())
+			proto, _ := io.ReadAll(resp.Body)
+			Expect(resp.Body.Close()).To(Succeed())
+			Expect(string(proto)).To(Equal("HTTP/1.1"))
+			Expect(opts.UploadHTTPClient().Timeout).To(BeZero())
+
+			resp, err = opts.HTTPClient(0).Get(h2.URL)
+			Expect(err).NotTo(HaveOccurred())
+			proto, _ = io.ReadAll(resp.Body)
+			Expect(resp.Body.Close()).To(Succeed())
+			Expect(string(proto)).To(Equal("HTTP/2.0"), "the server does speak HTTP/2, so the check above means something")
+
+			_, err = cloudstack.Options{}.UploadHTTPClient().Get(h2.URL)
+			Expect(err).To(MatchError(ContainSubstring("certificate")))
+		})
+
 		It("has no overall timeout on the upload client unless one is given", func() {
 			opts := cloudstack.Options{}
 			Expect(opts.HTTPClient(0).Timeout).To(BeZero())

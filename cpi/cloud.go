@@ -50,7 +50,7 @@ func newCloud(cfg config.Config, log *Logger) (Cloud, error) {
 	if err != nil {
 		return nil, NewCpiError(err, "configuring the CloudStack client")
 	}
-	return realCloud{Client: client, upload: opts.HTTPClient(0)}, nil
+	return realCloud{Client: client, upload: opts.UploadHTTPClient()}, nil
 }
 
 func cloudstackOptions(cfg config.Config, log *Logger) cloudstack.Options {

@@ -73,9 +73,9 @@ var _ = Describe("stemcell methods", func() {
 		})
 
 		It("refuses cloud_properties of the wrong shape before anything else", func() {
-			out := serveWith(cloud, configPath, request("create_stemcell", "/img", map[string]any{"version": 1.5}))
+			out := serveWith(cloud, configPath, request("create_stemcell", "/img", map[string]any{"hypervisor": 7}))
 			Expect(out.Response.Error.Type).To(Equal(cpi.TypeCpiError))
-			Expect(out.Response.Error.Message).To(ContainSubstring("create_stemcell: argument 2 (cloud_properties): version must be a string, got number"))
+			Expect(out.Response.Error.Message).To(ContainSubstring("create_stemcell: argument 2 (cloud_properties): hypervisor must be a string, got number"))
 			Expect(cloud.zones.FindCallCount()).To(BeZero())
 		})
 	})

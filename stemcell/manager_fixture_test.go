@@ -119,6 +119,12 @@ func (c *cloud) Created() int {
 	return c.Templates.GetUploadParamsCallCount() + c.Templates.RegisterCallCount()
 }
 
+// UploadSpec is the template the manager asked for in its i-th getUploadParams call.
+func (c *cloud) UploadSpec(i int) cloudstack.UploadSpec {
+	_, spec := c.Templates.GetUploadParamsArgsForCall(i)
+	return spec
+}
+
 // DeletedIDs are the templates the manager deleted, in order.
 func (c *cloud) DeletedIDs() []string {
 	var ids []string

@@ -1,6 +1,8 @@
 package stemcell
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -25,6 +27,34 @@ type Props struct {
 	// OSType overrides the configured CloudStack OS type (description or id). BOSH's own os_type
 	// ("linux") is not a CloudStack OS type, so it is read from cloudstack_os_type.
 	OSType string `json:"cloudstack_os_type"`
+}
+
+// UnmarshalJSON takes version as a string or as a number: stemcell.MF writes it quoted, but a hand-made
+// one (light stemcells often are) may say version: 1, which the director passes on as a JSON number.
+// A number keeps its text ("1.50", not "1.5").
+func (p *Props) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err
+	}
+	for key, value := range fields {
+		if !strings.EqualFold(key, "version") { // encoding/json matches keys regardless of case
+			continue
+		}
+		version := bytes.TrimSpace(value)
+		if len(version) > 0 && (version[0] == '-' || (version[0] >= '0' && version[0] <= '9')) {
+			fields[key], _ = json.Marshal(string(version))
+		} else if len(version) > 0 && version[0] != '"' && string(version) != "null" {
+			return fmt.Errorf("version must be a string or a number, got %s", version)
+		}
+	}
+	// Decoded again from the rewritten fields, so that a type error names its field as the caller knows it.
+	normalised, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	type plainProps Props
+	return json.Unmarshal(normalised, (*plainProps)(p))
 }
 
 // IsLight reports whether the stemcell names an existing template.

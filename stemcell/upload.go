@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 )
 
 // Ticket is what getUploadParamsForTemplate hands out: where and how to POST one image, once.
@@ -93,7 +94,6 @@ func (u Uploader) Upload(ctx context.Context, ticket Ticket, img Image, fileName
 	if err != nil {
 		return &sourceError{err}
 	}
-	defer src.Close()
 
 	boundary := newBoundary()
 	head := "--" + boundary + "\r\n" +
@@ -101,10 +101,16 @@ func (u Uploader) Upload(ctx context.Context, ticket Ticket, img Image, fileName
 		"Content-Type: application/octet-stream\r\n\r\n"
 	tail := "\r\n--" + boundary + "--\r\n"
 	progress := &progressReader{r: &sourceReader{r: src, want: img.Size}, total: img.Size, log: u.Log}
-	body := io.MultiReader(strings.NewReader(head), io.LimitReader(progress, img.Size), strings.NewReader(tail))
+	// The transport closes the body (and so the image) when it is done with it, which may be after Do
+	// returned: a storage VM that answers early leaves the transport still writing.
+	body := uploadBody{
+		Reader: io.MultiReader(strings.NewReader(head), io.LimitReader(progress, img.Size), strings.NewReader(tail)),
+		image:  src,
+	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ticket.PostURL, body)
 	if err != nil {
+		src.Close()
 		return &UploadError{Text: fmt.Sprintf("bad upload URL from CloudStack: %s", err)}
 	}
 	req.ContentLength = int64(len(head)) + img.Size + int64(len(tail))
@@ -129,8 +135,8 @@ func (u Uploader) Upload(ctx context.Context, ticket Ticket, img Image, fileName
 	}
 	defer resp.Body.Close()
 	text, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if progress.sent < img.Size && resp.StatusCode < 300 {
-		return &UploadError{Transient: true, Text: fmt.Sprintf("server answered before receiving the whole image (%d of %d bytes)", progress.sent, img.Size)}
+	if sent := progress.sent.Load(); sent < img.Size && resp.StatusCode < 300 {
+		return &UploadError{Transient: true, Text: fmt.Sprintf("server answered before receiving the whole image (%d of %d bytes)", sent, img.Size)}
 	}
 	if resp.StatusCode >= 300 {
 		return &UploadError{Transient: resp.StatusCode >= 500, Status: resp.StatusCode, Text: strings.TrimSpace(string(text))}
@@ -157,22 +163,31 @@ func redactURL(u string) string {
 	return base
 }
 
-// progressReader logs upload progress at every tenth of the image.
+// uploadBody is the request body; closing it closes the image stream.
+type uploadBody struct {
+	io.Reader
+	image io.Closer
+}
+
+func (b uploadBody) Close() error { return b.image.Close() }
+
+// progressReader logs upload progress at every tenth of the image. It runs on the transport's goroutine;
+// sent is also read by Upload, possibly while the transport still writes.
 type progressReader struct {
 	r         io.Reader
 	total     int64
-	sent      int64
+	sent      atomic.Int64
 	lastTenth int64
 	log       Logger
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	p.sent += int64(n)
+	sent := p.sent.Add(int64(n))
 	if p.total > 0 {
-		if tenth := p.sent * 10 / p.total; tenth > p.lastTenth && tenth < 10 {
+		if tenth := sent * 10 / p.total; tenth > p.lastTenth && tenth < 10 {
 			p.lastTenth = tenth
-			p.log.Info("stemcell.Uploader", "uploaded %d%% (%d of %d MiB)", tenth*10, p.sent>>20, p.total>>20)
+			p.log.Info("stemcell.Uploader", "uploaded %d%% (%d of %d MiB)", tenth*10, sent>>20, p.total>>20)
 		}
 	}
 	return n, err

@@ -145,6 +145,14 @@ var _ = Describe("Uploader", func() {
 			Expect(err.Error()).To(MatchRegexp(`^reading the stemcell image failed after \d+ of 2097152 bytes: the image is truncated: unexpected EOF$`))
 		})
 
+		It("calls an image whose gzip checksum is wrong definitive, though all its bytes went out", func() {
+			path := writeTgz(tarFile{Name: "root.img", Body: qcow2Image(100_000)})
+			corruptGzipChecksum(path)
+			err := uploader.Upload(context.Background(), ticketFor(server), inspect(path), "t.qcow2")
+			Expect(err).To(MatchError(ContainSubstring("gzip: invalid checksum")))
+			Expect(stemcell.IsTransient(err)).To(BeFalse())
+		})
+
 		It("calls an image that ended before its inspected size definitive, and says so", func() {
 			path := writeTemp("image", readFile(tinyVHDX))
 			img := inspect(path)
