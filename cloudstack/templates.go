@@ -47,7 +47,7 @@ func (t Template) Failed() bool {
 }
 
 // UploadSpec describes a template to create for an image upload. Templates
-// are always created private, not extractable and without password reset.
+// are created without password reset.
 type UploadSpec struct {
 	Name        string
 	DisplayText string // defaults to Name
@@ -58,8 +58,12 @@ type UploadSpec struct {
 	Bits        int // 32 or 64; 0 leaves CloudStack's default
 	RequiresHVM bool
 	IsPublic    bool
-	Checksum    string // "{SHA-256}hex", "{MD5}hex"... optional
-	Details     map[string]string
+	// IsFeatured lists the template among CloudStack's featured ones (an admin's choice).
+	IsFeatured bool
+	// IsExtractable lets the template be downloaded again, e.g. to move a stemcell to another cloud.
+	IsExtractable bool
+	Checksum      string // "{SHA-256}hex", "{MD5}hex"... optional
+	Details       map[string]string
 }
 
 // RegisterSpec describes a template that CloudStack downloads from URL.
@@ -194,7 +198,8 @@ func (s *templateService) GetUploadParams(ctx context.Context, spec UploadSpec) 
 	p.SetOstypeid(spec.OSTypeID)
 	p.SetRequireshvm(spec.RequiresHVM)
 	p.SetIspublic(spec.IsPublic)
-	p.SetIsextractable(false)
+	p.SetIsfeatured(spec.IsFeatured)
+	p.SetIsextractable(spec.IsExtractable)
 	p.SetPasswordenabled(false)
 	if spec.Bits != 0 {
 		p.SetBits(spec.Bits)
@@ -229,7 +234,8 @@ func (s *templateService) Register(ctx context.Context, spec RegisterSpec) (Temp
 	p.SetOstypeid(spec.OSTypeID)
 	p.SetRequireshvm(spec.RequiresHVM)
 	p.SetIspublic(spec.IsPublic)
-	p.SetIsextractable(false)
+	p.SetIsfeatured(spec.IsFeatured)
+	p.SetIsextractable(spec.IsExtractable)
 	p.SetPasswordenabled(false)
 	if spec.Bits != 0 {
 		p.SetBits(spec.Bits)

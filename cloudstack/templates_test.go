@@ -166,7 +166,7 @@ var _ = Describe("Templates", func() {
 			for name, value := range map[string]string{
 				"name": "bosh-stemcell-1", "displaytext": "bosh-stemcell-1", "format": "VHD", "hypervisor": "XenServer",
 				"zoneid": zone1ID, "ostypeid": osTypeID, "bits": "64", "requireshvm": "false", "ispublic": "false",
-				"isextractable": "false", "passwordenabled": "false", "details[0].rootDiskController": "scsi",
+				"isfeatured": "false", "isextractable": "false", "passwordenabled": "false", "details[0].rootDiskController": "scsi",
 			} {
 				Expect(sent.Get(name)).To(Equal(value), name)
 			}

@@ -135,6 +135,7 @@ type DefaultOffer struct {
 // Stemcell sets how stemcells become CloudStack templates.
 type Stemcell struct {
 	PublicVisibility bool     `json:"public_visibility"` // default false
+	Featured         bool     `json:"featured"`          // default false
 	RequiresHVM      bool     `json:"requires_hvm"`      // default true
 	OSType           string   `json:"os_type"`           // default "Other PV (64-bit)"
 	Formats          []string `json:"formats"`           // info's stemcell_formats; never nil after Load

@@ -42,6 +42,7 @@
 //	| `cloudstack.default_offer.ephemeral_disk`  | `""`                                       | Disk offering for the ephemeral disk when the vm_type names none. |
 //	| `cloudstack.default_offer.custom_disk`     | `""`                                       | Customized disk offering (one that takes any size) used when a size is asked for without an offering. |
 //	| `cloudstack.stemcell.public_visibility`    | `false`                                    | Register stemcell templates as public. |
+//	| `cloudstack.stemcell.featured`             | `false`                                    | Register stemcell templates as featured (needs an admin account). |
 //	| `cloudstack.stemcell.requires_hvm`         | `true`                                     | Register stemcell templates as requiring HVM. |
 //	| `cloudstack.stemcell.os_type`              | `"Other PV (64-bit)"`                      | CloudStack OS type (its description) of registered templates, unless the stemcell names one. |
 //	| `cloudstack.stemcell.formats`              | `["cloudstack-vhdx", "cloudstack-light"]`  | Stemcell formats `info` reports, i.e. what the cloud can boot. A KVM cloud may add `openstack-qcow2`. |

@@ -63,6 +63,7 @@ func stemcellManager(env *Env) (*stemcell.Manager, error) {
 			OSType:        cs.Stemcell.OSType,
 			RequiresHVM:   cs.Stemcell.RequiresHVM,
 			Public:        cs.Stemcell.PublicVisibility,
+			Featured:      cs.Stemcell.Featured,
 			BaseURL:       cs.Stemcell.URL,
 			UploadRetries: cs.Stemcell.UploadRetries,
 			DirectorUUID:  env.Call.DirectorUUID,

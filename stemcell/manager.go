@@ -32,6 +32,7 @@ type Settings struct {
 	OSType        string   // CloudStack OS type, description or id
 	RequiresHVM   bool
 	Public        bool
+	Featured      bool
 	BaseURL       string // when set, CloudStack downloads images from <BaseURL>/<name>-<version><ext>
 	UploadRetries int    // extra attempts after a transient upload failure
 	DirectorUUID  string
@@ -97,6 +98,9 @@ func (m *Manager) Create(ctx context.Context, imagePath string, props Props, ext
 		Bits:        64,
 		RequiresHVM: m.Settings.RequiresHVM,
 		IsPublic:    m.Settings.Public,
+		// Extractable, as the older CPIs made them: a stemcell template can be downloaded again.
+		IsExtractable: true,
+		IsFeatured:    m.Settings.Featured,
 	}
 
 	var id string

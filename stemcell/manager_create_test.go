@@ -44,14 +44,15 @@ var _ = Describe("Manager.Create with an image to upload", func() {
 		spec := c.UploadSpec(0)
 		Expect(spec.Name).To(MatchRegexp(`^bosh-cloudstack-xen-ubuntu-jammy-go_agent-1\.423-[0-9a-f]{8}$`))
 		Expect(spec).To(Equal(cloudstack.UploadSpec{
-			Name:        spec.Name,
-			DisplayText: "BOSH stemcell bosh-cloudstack-xen-ubuntu-jammy-go_agent 1.423",
-			Format:      "VHD",
-			Hypervisor:  "XenServer",
-			ZoneID:      zone1ID,
-			OSTypeID:    osTypeID,
-			Bits:        64,
-			RequiresHVM: true,
+			Name:          spec.Name,
+			DisplayText:   "BOSH stemcell bosh-cloudstack-xen-ubuntu-jammy-go_agent 1.423",
+			Format:        "VHD",
+			Hypervisor:    "XenServer",
+			ZoneID:        zone1ID,
+			OSTypeID:      osTypeID,
+			Bits:          64,
+			RequiresHVM:   true,
+			IsExtractable: true,
 		}))
 
 		upload := c.Storage.Received()[0]
@@ -88,13 +89,23 @@ var _ = Describe("Manager.Create with an image to upload", func() {
 		Expect(tags).To(HaveKeyWithValue("director_uuid", directorID))
 	})
 
-	It("declares the template public when the config says so", func() {
+	It("declares the template public and featured when the config says so", func() {
 		c.Settings.Public = true
+		c.Settings.Featured = true
 		c.Settings.RequiresHVM = false
 		_, err := c.Manager().Create(ctx, tinyVHDX, xenProps, nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.UploadSpec(0).IsPublic).To(BeTrue())
+		Expect(c.UploadSpec(0).IsFeatured).To(BeTrue())
 		Expect(c.UploadSpec(0).RequiresHVM).To(BeFalse())
+	})
+
+	It("makes templates extractable, private and not featured by default", func() {
+		_, err := c.Manager().Create(ctx, tinyVHDX, xenProps, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.UploadSpec(0).IsExtractable).To(BeTrue())
+		Expect(c.UploadSpec(0).IsPublic).To(BeFalse())
+		Expect(c.UploadSpec(0).IsFeatured).To(BeFalse())
 	})
 
 	It("names an anonymous stemcell's template bosh-stemcell", func() {
