@@ -29,7 +29,7 @@ echo "== CloudStack simulator at $endpoint"
 
 cat >"$work/cpi.json" <<JSON
 {"cloudstack": {"endpoint": "$endpoint", "api_key": "$api_key", "secret_access_key": "$secret_key",
-                "default_zone": "zone2", "polling": {"initial_interval_ms": 50, "max_interval_ms": 500}},
+                "default_zone": "zone1", "polling": {"initial_interval_ms": 50, "max_interval_ms": 500}},
  "agent": {"mbus": "https://mbus:demo-mbus-password@0.0.0.0:6868", "ntp": ["0.pool.ntp.org"]}}
 JSON
 
@@ -46,8 +46,29 @@ call() {
 
 call info '[]' 1
 
+# A cloudstack-vhdx stemcell image (bzip2 of a VHD), as bosh-linux-stemcell-builder makes for XenServer.
+image="$PWD/stemcell/testdata/tiny.vhd.bz2"
+call create_stemcell "[\"$image\", {\"name\": \"bosh-cloudstack-xen-ubuntu-jammy-go_agent\", \"version\": \"1.423\", \"hypervisor\": \"xen\", \"infrastructure\": \"cloudstack\"}]"
+stemcell_cid=$result
+call has_vm '["no-such-vm"]'
+call delete_stemcell "[\"$stemcell_cid\"]"
+
 
 echo
-echo "== simulator inventory at the end (GET $admin/inventory)"
-curl -fsS "$admin/inventory" 2>/dev/null || echo "(curl not installed)"
-echo
+echo "== what the simulator holds at the end (GET $admin/inventory): templates, VMs, volumes, snapshots"
+inventory=$(curl -fsS "$admin/inventory" 2>/dev/null || true)
+if [ -z "$inventory" ]; then
+  echo "(curl is not installed: open $admin/inventory yourself)"
+elif command -v python3 >/dev/null; then
+  echo "$inventory" | python3 -c '
+import json, sys
+inv = json.load(sys.stdin)
+for table in ("templates", "virtualmachines", "volumes", "snapshots"):
+    rows = inv.get(table) or []
+    print("  %s: %d" % (table, len(rows)))
+    for r in rows:
+        print("    %s %s %s" % (r.get("id"), r.get("name", ""), r.get("state", "")))
+'
+else
+  echo "$inventory"
+fi
