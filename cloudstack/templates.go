@@ -186,15 +186,22 @@ func (s *templateService) listWith(ctx context.Context, templateFilter string, f
 	})
 }
 
-func (s *templateService) GetUploadParams(ctx context.Context, spec UploadSpec) (UploadParams, error) {
-	if err := spec.validate(); err != nil {
-		return UploadParams{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return UploadParams{}, err
-	}
-	api := s.c.api(ctx)
-	p := api.Template.NewGetUploadParamsForTemplateParams(spec.displayText(), spec.Format, spec.Hypervisor, spec.Name, spec.ZoneID)
+// templateOptions are the setters the upload and the register calls share.
+type templateOptions interface {
+	SetOstypeid(string)
+	SetRequireshvm(bool)
+	SetIspublic(bool)
+	SetIsfeatured(bool)
+	SetIsextractable(bool)
+	SetPasswordenabled(bool)
+	SetBits(int)
+	SetChecksum(string)
+	SetDetails(map[string]string)
+}
+
+// applyTo sets the template's options the same way whether CloudStack receives the image by upload or
+// downloads it.
+func (spec UploadSpec) applyTo(p templateOptions) {
 	p.SetOstypeid(spec.OSTypeID)
 	p.SetRequireshvm(spec.RequiresHVM)
 	p.SetIspublic(spec.IsPublic)
@@ -208,6 +215,18 @@ func (s *templateService) GetUploadParams(ctx context.Context, spec UploadSpec) 
 	if len(spec.Details) > 0 {
 		p.SetDetails(spec.Details)
 	}
+}
+
+func (s *templateService) GetUploadParams(ctx context.Context, spec UploadSpec) (UploadParams, error) {
+	if err := spec.validate(); err != nil {
+		return UploadParams{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return UploadParams{}, err
+	}
+	api := s.c.api(ctx)
+	p := api.Template.NewGetUploadParamsForTemplateParams(spec.displayText(), spec.Format, spec.Hypervisor, spec.Name, spec.ZoneID)
+	spec.applyTo(p)
 	r, err := api.Template.GetUploadParamsForTemplate(p)
 	if err != nil {
 		return UploadParams{}, wrapError("getUploadParamsForTemplate", err)
@@ -231,19 +250,7 @@ func (s *templateService) Register(ctx context.Context, spec RegisterSpec) (Temp
 	api := s.c.api(ctx)
 	p := api.Template.NewRegisterTemplateParams(spec.displayText(), spec.Format, spec.Hypervisor, spec.Name, spec.URL)
 	p.SetZoneid(spec.ZoneID)
-	p.SetOstypeid(spec.OSTypeID)
-	p.SetRequireshvm(spec.RequiresHVM)
-	p.SetIspublic(spec.IsPublic)
-	p.SetIsfeatured(spec.IsFeatured)
-	p.SetIsextractable(spec.IsExtractable)
-	p.SetPasswordenabled(false)
-	if spec.Bits != 0 {
-		p.SetBits(spec.Bits)
-	}
-	setIfNotEmpty(spec.Checksum, p.SetChecksum)
-	if len(spec.Details) > 0 {
-		p.SetDetails(spec.Details)
-	}
+	spec.applyTo(p)
 	r, err := api.Template.RegisterTemplate(p)
 	if err != nil {
 		return Template{}, wrapError("registerTemplate", err)
