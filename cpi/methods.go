@@ -16,8 +16,8 @@ var methods = map[string]method{
 		{name: "cloud_properties", kind: kindObject}, {name: "networks", kind: kindObject},
 		{name: "disk_cids", kind: kindArray}, {name: "env", kind: kindOptionalObject}}, run: notYet},
 	"delete_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: notYet},
-	"has_vm":                        {params: []param{{name: "vm_cid", kind: kindCID}}, run: notYet},
-	"reboot_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: notYet},
+	"has_vm":                        {params: []param{{name: "vm_cid", kind: kindCID}}, run: hasVM},
+	"reboot_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: rebootVM},
 	"set_vm_metadata":               {params: []param{{name: "vm_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: notYet},
 	"calculate_vm_cloud_properties": {params: []param{{name: "vm_resources", kind: kindObject}}, run: notYet},
 
