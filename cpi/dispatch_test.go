@@ -53,7 +53,6 @@ var _ = Describe("Serve", func() {
 			notBuilt := map[string][]any{
 				"create_vm":                     {"agent", "tpl-1", map[string]any{}, map[string]any{}, []any{}, nil},
 				"delete_vm":                     {"vm-1"},
-				"set_vm_metadata":               {"vm-1", map[string]any{}},
 				"calculate_vm_cloud_properties": {map[string]any{"cpu": 1}},
 				"create_disk":                   {1024, map[string]any{}, nil},
 				"delete_disk":                   {"vol-1"},

@@ -18,7 +18,7 @@ var methods = map[string]method{
 	"delete_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: notYet},
 	"has_vm":                        {params: []param{{name: "vm_cid", kind: kindCID}}, run: hasVM},
 	"reboot_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: rebootVM},
-	"set_vm_metadata":               {params: []param{{name: "vm_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: notYet},
+	"set_vm_metadata":               {params: []param{{name: "vm_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: setVMMetadata},
 	"calculate_vm_cloud_properties": {params: []param{{name: "vm_resources", kind: kindObject}}, run: notYet},
 
 	"create_disk": {params: []param{{name: "size", kind: kindInteger}, {name: "cloud_properties", kind: kindObject},
