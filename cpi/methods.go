@@ -19,7 +19,7 @@ var methods = map[string]method{
 	"has_vm":                        {params: []param{{name: "vm_cid", kind: kindCID}}, run: hasVM},
 	"reboot_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: rebootVM},
 	"set_vm_metadata":               {params: []param{{name: "vm_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: setVMMetadata},
-	"calculate_vm_cloud_properties": {params: []param{{name: "vm_resources", kind: kindObject}}, run: notYet},
+	"calculate_vm_cloud_properties": {params: []param{{name: "vm_resources", kind: kindObject}}, run: calculateVMCloudProperties},
 
 	"create_disk": {params: []param{{name: "size", kind: kindInteger}, {name: "cloud_properties", kind: kindObject},
 		{name: "vm_cid", kind: kindOptionalCID}}, run: notYet},
