@@ -127,7 +127,7 @@ var _ = Describe("calculate_vm_cloud_properties", func() {
 			}
 			calculateTags("not_compute_tags", "gpu")
 			out := calculate(map[string]any{"cpu": 16, "ram": 65536, "ephemeral_disk_size": 1024})
-			expectBoshError(out, cpi.TypeCloudError, "calculate_vm_cloud_properties: in zone 'zone1', no compute offering has 16 CPU(s) and 65536 MiB of memory")
+			expectOpsError(out, cpi.TypeCloudError, "calculate_vm_cloud_properties: in zone 'zone1', no compute offering has 16 CPU(s) and 65536 MiB of memory")
 			Expect(out.Response.Error.Message).To(ContainSubstring("'Small' (1 CPU, 512 MiB)"))
 			Expect(out.Response.Error.Message).To(ContainSubstring("'Constrained' (customized, 2-8 CPU, 1024-16384 MiB)"))
 			Expect(out.Response.Error.Message).To(ContainSubstring("'GPU' (32 CPU, 262144 MiB) [excluded by calculate.compute_tags/not_compute_tags: host tags 'gpu']"))
@@ -137,7 +137,7 @@ var _ = Describe("calculate_vm_cloud_properties", func() {
 		It("is a CloudError saying none exist when the zone has no offering", func() {
 			services = nil
 			out := calculate(map[string]any{"cpu": 1, "ram": 512, "ephemeral_disk_size": 0})
-			expectBoshError(out, cpi.TypeCloudError, "the zone's compute offerings: none")
+			expectOpsError(out, cpi.TypeCloudError, "the zone's compute offerings: none")
 		})
 	})
 
@@ -163,7 +163,7 @@ var _ = Describe("calculate_vm_cloud_properties", func() {
 		It("is a CloudError listing the disk offerings when none holds it", func() {
 			disks = disks[:2]
 			out := calculate(map[string]any{"cpu": 1, "ram": 512, "ephemeral_disk_size": 204800})
-			expectBoshError(out, cpi.TypeCloudError, "no disk offering holds an ephemeral disk of 204800 MiB (200 GiB)")
+			expectOpsError(out, cpi.TypeCloudError, "no disk offering holds an ephemeral disk of 204800 MiB (200 GiB)")
 			Expect(out.Response.Error.Message).To(ContainSubstring("'medium' (50 GiB), 'small' (10 GiB)"))
 		})
 
@@ -182,7 +182,7 @@ var _ = Describe("calculate_vm_cloud_properties", func() {
 	DescribeTable("a missing or invalid key is a CpiError naming it, before CloudStack is asked",
 		func(resources any, message string) {
 			out := calculate(resources)
-			expectBoshError(out, cpi.TypeCpiError, "calculate_vm_cloud_properties: argument 1 (vm_resources): "+message)
+			expectOpsError(out, cpi.TypeCpiError, "calculate_vm_cloud_properties: argument 1 (vm_resources): "+message)
 			Expect(cloud.zones.FindCallCount()).To(BeZero())
 		},
 		Entry("cpu missing", map[string]any{"ram": 512, "ephemeral_disk_size": 0}, "cpu is missing"),
@@ -199,20 +199,20 @@ var _ = Describe("calculate_vm_cloud_properties", func() {
 
 	It("refuses an argument that is not an object", func() {
 		out := calculate([]any{1, 512, 0})
-		expectBoshError(out, cpi.TypeCpiError, "calculate_vm_cloud_properties: argument 1 (vm_resources) must be an object, got array")
+		expectOpsError(out, cpi.TypeCpiError, "calculate_vm_cloud_properties: argument 1 (vm_resources) must be an object, got array")
 	})
 
 	It("is a CloudError when the default zone does not exist", func() {
 		cloud.zones.FindReturns(cloudstack.Zone{}, false, nil)
 		out := calculate(map[string]any{"cpu": 1, "ram": 512, "ephemeral_disk_size": 0})
-		expectBoshError(out, cpi.TypeCloudError, "the default zone 'zone1' does not exist")
+		expectOpsError(out, cpi.TypeCloudError, "the default zone 'zone1' does not exist")
 	})
 
 	It("is a CloudError with CloudStack's text when listing fails", func() {
 		cloud.offerings.ListServiceStub = nil
 		cloud.offerings.ListServiceReturns(nil, &cloudstack.APIError{Command: "listServiceOfferings", HTTPCode: 530, Text: "db gone"})
 		out := calculate(map[string]any{"cpu": 1, "ram": 512, "ephemeral_disk_size": 0})
-		expectBoshError(out, cpi.TypeCloudError, "listing the compute offerings of zone 'zone1'")
+		expectOpsError(out, cpi.TypeCloudError, "listing the compute offerings of zone 'zone1'")
 		Expect(out.Response.Error.Message).To(ContainSubstring("db gone"))
 	})
 
@@ -220,6 +220,6 @@ var _ = Describe("calculate_vm_cloud_properties", func() {
 		cloud.offerings.ListDiskStub = nil
 		cloud.offerings.ListDiskReturns(nil, &cloudstack.APIError{Command: "listDiskOfferings", HTTPCode: 530, Text: "db gone"})
 		out := calculate(map[string]any{"cpu": 1, "ram": 512, "ephemeral_disk_size": 1})
-		expectBoshError(out, cpi.TypeCloudError, "listing the disk offerings of zone 'zone1'")
+		expectOpsError(out, cpi.TypeCloudError, "listing the disk offerings of zone 'zone1'")
 	})
 })

@@ -46,16 +46,16 @@ var _ = Describe("has_vm", func() {
 
 	It("looks an older CPI's name-style CID up by name", func() {
 		cloud.vms.FindByNameReturns(opsVM(cloudstack.VMStateRunning), true, nil)
-		out := serveWith(cloud, configPath, request("has_vm", legacyVMCID))
+		out := serveWith(cloud, configPath, request("has_vm", opsLegacyVMCID))
 		Expect(out.Response.Result).To(BeTrue())
 		Expect(cloud.vms.GetCallCount()).To(BeZero())
 		_, name := cloud.vms.FindByNameArgsForCall(0)
-		Expect(name).To(Equal(legacyVMCID))
+		Expect(name).To(Equal(opsLegacyVMCID))
 	})
 
 	It("answers false for a name-style CID no VM has", func() {
 		cloud.vms.FindByNameReturns(cloudstack.VM{}, false, nil)
-		out := serveWith(cloud, configPath, request("has_vm", legacyVMCID))
+		out := serveWith(cloud, configPath, request("has_vm", opsLegacyVMCID))
 		Expect(out.Response.Error).To(BeNil())
 		Expect(out.Response.Result).To(BeFalse())
 	})
@@ -63,13 +63,13 @@ var _ = Describe("has_vm", func() {
 	It("reports a failed lookup as a CloudError with CloudStack's text, never as false", func() {
 		cloud.vms.GetReturns(cloudstack.VM{}, false, &cloudstack.APIError{Command: "listVirtualMachines", HTTPCode: 530, Text: "database unavailable"})
 		out := serveWith(cloud, configPath, request("has_vm", opsVMID))
-		expectBoshError(out, cpi.TypeCloudError, "database unavailable")
+		expectOpsError(out, cpi.TypeCloudError, "database unavailable")
 		Expect(out.Response.Error.Message).To(ContainSubstring(opsVMID))
 	})
 
 	It("reports two VMs sharing a legacy name as a CloudError", func() {
-		cloud.vms.FindByNameReturns(cloudstack.VM{}, false, &cloudstack.AmbiguousError{Kind: "VM", Name: legacyVMCID, IDs: []string{"a", "b"}})
-		out := serveWith(cloud, configPath, request("has_vm", legacyVMCID))
-		expectBoshError(out, cpi.TypeCloudError, "2 VMs are named")
+		cloud.vms.FindByNameReturns(cloudstack.VM{}, false, &cloudstack.AmbiguousError{Kind: "VM", Name: opsLegacyVMCID, IDs: []string{"a", "b"}})
+		out := serveWith(cloud, configPath, request("has_vm", opsLegacyVMCID))
+		expectOpsError(out, cpi.TypeCloudError, "2 VMs are named")
 	})
 })

@@ -64,7 +64,7 @@ var _ = Describe("reboot_vm", func() {
 
 	It("reboots an older CPI's VM found by its name, by the VM's id", func() {
 		cloud.vms.FindByNameReturns(opsVM(cloudstack.VMStateRunning), true, nil)
-		out := serveWith(cloud, configPath, request("reboot_vm", legacyVMCID))
+		out := serveWith(cloud, configPath, request("reboot_vm", opsLegacyVMCID))
 		Expect(out.Response.Error).To(BeNil())
 		_, id, _ := cloud.vms.RebootArgsForCall(0)
 		Expect(id).To(Equal(opsVMID))
@@ -74,13 +74,13 @@ var _ = Describe("reboot_vm", func() {
 		func(cid string, prepare func()) {
 			prepare()
 			out := serveWith(cloud, configPath, request("reboot_vm", cid))
-			expectBoshError(out, cpi.TypeVMNotFound, "VM '"+cid+"' not found")
+			expectOpsError(out, cpi.TypeVMNotFound, "VM '"+cid+"' not found")
 			Expect(cloud.vms.RebootCallCount() + cloud.vms.StartCallCount()).To(BeZero())
 		},
 		Entry("unknown id", opsVMID, func() { cloud.vms.GetReturns(cloudstack.VM{}, false, nil) }),
 		Entry("destroyed", opsVMID, func() { cloud.vms.GetReturns(opsVM(cloudstack.VMStateDestroyed), true, nil) }),
 		Entry("expunging", opsVMID, func() { cloud.vms.GetReturns(opsVM(cloudstack.VMStateExpunging), true, nil) }),
-		Entry("unknown legacy name", legacyVMCID, func() { cloud.vms.FindByNameReturns(cloudstack.VM{}, false, nil) }),
+		Entry("unknown legacy name", opsLegacyVMCID, func() { cloud.vms.FindByNameReturns(cloudstack.VM{}, false, nil) }),
 	)
 
 	It("is VMNotFound when the VM is expunged between the lookup and the reboot", func() {
@@ -88,13 +88,13 @@ var _ = Describe("reboot_vm", func() {
 		cloud.vms.RebootReturns(&cloudstack.JobError{Operation: "rebootVirtualMachine", JobID: "j-1", Code: 431,
 			Text: "unable to find a virtual machine with id " + opsVMID})
 		out := serveWith(cloud, configPath, request("reboot_vm", opsVMID))
-		expectBoshError(out, cpi.TypeVMNotFound, "unable to find a virtual machine")
+		expectOpsError(out, cpi.TypeVMNotFound, "unable to find a virtual machine")
 	})
 
 	It("refuses a VM in Error with a CloudError that says to recreate it", func() {
 		cloud.vms.GetReturns(opsVM(cloudstack.VMStateError), true, nil)
 		out := serveWith(cloud, configPath, request("reboot_vm", opsVMID))
-		expectBoshError(out, cpi.TypeCloudError, "is in state Error")
+		expectOpsError(out, cpi.TypeCloudError, "is in state Error")
 		Expect(out.Response.Error.Message).To(ContainSubstring("recreate it"))
 		Expect(cloud.vms.RebootCallCount() + cloud.vms.StartCallCount()).To(BeZero())
 	})
@@ -102,7 +102,7 @@ var _ = Describe("reboot_vm", func() {
 	It("refuses a VM in a passing state with a CloudError naming the state", func() {
 		cloud.vms.GetReturns(opsVM("Migrating"), true, nil)
 		out := serveWith(cloud, configPath, request("reboot_vm", opsVMID))
-		expectBoshError(out, cpi.TypeCloudError, "is in state Migrating")
+		expectOpsError(out, cpi.TypeCloudError, "is in state Migrating")
 		Expect(cloud.vms.RebootCallCount() + cloud.vms.StartCallCount()).To(BeZero())
 	})
 
@@ -111,7 +111,7 @@ var _ = Describe("reboot_vm", func() {
 		cloud.vms.StartReturns(&cloudstack.JobError{Operation: "startVirtualMachine", JobID: "j-2", Code: 533,
 			Text: "Unable to create a deployment for VM"})
 		out := serveWith(cloud, configPath, request("reboot_vm", opsVMID))
-		expectBoshError(out, cpi.TypeCloudError, "Unable to create a deployment for VM")
+		expectOpsError(out, cpi.TypeCloudError, "Unable to create a deployment for VM")
 		Expect(out.Response.Error.Message).To(ContainSubstring("reboot_vm: VM '" + opsVMID + "'"))
 	})
 
@@ -119,12 +119,12 @@ var _ = Describe("reboot_vm", func() {
 		cloud.vms.GetReturns(opsVM(cloudstack.VMStateRunning), true, nil)
 		cloud.vms.RebootReturns(&cloudstack.TimeoutError{Operation: "rebootVirtualMachine", JobID: "j-3", Waited: 240 * time.Second})
 		out := serveWith(cloud, configPath, request("reboot_vm", opsVMID))
-		expectBoshError(out, cpi.TypeCloudError, "gave up waiting")
+		expectOpsError(out, cpi.TypeCloudError, "gave up waiting")
 	})
 
 	It("reports a failed lookup as a CloudError", func() {
 		cloud.vms.GetReturns(cloudstack.VM{}, false, &cloudstack.APIError{Command: "listVirtualMachines", HTTPCode: 401, Text: "unable to verify user credentials"})
 		out := serveWith(cloud, configPath, request("reboot_vm", opsVMID))
-		expectBoshError(out, cpi.TypeCloudError, "unable to verify user credentials")
+		expectOpsError(out, cpi.TypeCloudError, "unable to verify user credentials")
 	})
 })

@@ -37,15 +37,15 @@ func setVMMetadata(ctx context.Context, env *Env, args Args) (any, error) {
 	}
 
 	values := metadataTags(metadata)
-	tags := vmTags(values)
+	tags := metadataVMTags(values)
 	if len(tags) > 0 {
 		if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeVM, vm.ID, tags); err != nil {
-			return nil, vmCallError(err, cid, fmt.Sprintf("tagging VM '%s'", cid))
+			return nil, setMetadataError(err, cid, fmt.Sprintf("tagging VM '%s'", cid))
 		}
-		env.Log.Debug("cpi.SetVMMetadata", "VM '%s' (%s) carries tags %v", cid, vm.ID, sortedKeys(tags))
+		env.Log.Debug("cpi.SetVMMetadata", "VM '%s' (%s) carries tags %v", cid, vm.ID, sortedTagKeys(tags))
 	}
 
-	name := displayName(values)
+	name := metadataDisplayName(values)
 	switch {
 	case name == "" || name == vm.DisplayName:
 		return nil, nil
@@ -55,15 +55,15 @@ func setVMMetadata(ctx context.Context, env *Env, args Args) (any, error) {
 		return nil, nil
 	}
 	if err := cloud.VMs().SetDisplayName(ctx, vm.ID, name); err != nil {
-		return nil, vmCallError(err, cid, fmt.Sprintf("renaming VM '%s' to '%s'", cid, name))
+		return nil, setMetadataError(err, cid, fmt.Sprintf("renaming VM '%s' to '%s'", cid, name))
 	}
 	env.Log.Info("cpi.SetVMMetadata", "VM '%s' (%s) is now displayed as '%s'", cid, vm.ID, name)
 	return nil, nil
 }
 
-// vmCallError types a failed call on a VM that was there a moment ago: VMNotFound if it has gone since,
+// setMetadataError types a failed call on a VM that was there a moment ago: VMNotFound if it has gone since,
 // else a CloudError carrying CloudStack's text.
-func vmCallError(err error, cid, doing string) error {
+func setMetadataError(err error, cid, doing string) error {
 	if cloudstack.IsNotFound(err) {
 		return NewVMNotFound(err, "set_vm_metadata: VM '%s' disappeared (%s)", cid, doing)
 	}
@@ -73,20 +73,20 @@ func vmCallError(err error, cid, doing string) error {
 // maxTagKey is the length of CloudStack's resource_tags.key column (values are capped by Tags.Upsert).
 const maxTagKey = 255
 
-// reservedVMTags are the keys by which this CPI recognises its own VMs; metadata never overwrites them.
-var reservedVMTags = []string{stemcell.TagManaged, stemcell.TagDirector}
+// cpiOwnedTagKeys are the keys by which this CPI recognises its own VMs; metadata never overwrites them.
+var cpiOwnedTagKeys = []string{stemcell.TagManaged, stemcell.TagDirector}
 
-// vmTags turns stringified metadata into the tags CloudStack accepts: keys cut to its limit, and one key
-// per spelling, because CloudStack compares keys without case ("Team" and "team" would collide inside
-// one createTags). Of colliding keys, the one that sorts first wins, so the outcome does not depend on
-// map order.
-func vmTags(values map[string]string) map[string]string {
+// metadataVMTags turns stringified metadata into the tags CloudStack accepts: keys cut to its limit,
+// and one key per spelling, because CloudStack compares keys without case ("Team" and "team" would
+// collide inside one createTags). Of colliding keys, the one that sorts first wins, so the outcome does
+// not depend on map order.
+func metadataVMTags(values map[string]string) map[string]string {
 	tags := make(map[string]string, len(values))
 	seen := map[string]bool{}
-	for _, key := range reservedVMTags {
+	for _, key := range cpiOwnedTagKeys {
 		seen[strings.ToLower(key)] = true
 	}
-	for _, key := range sortedKeys(values) {
+	for _, key := range sortedTagKeys(values) {
 		short := truncateUTF16(key, maxTagKey)
 		if seen[strings.ToLower(short)] {
 			continue
@@ -101,12 +101,12 @@ func vmTags(values map[string]string) map[string]string {
 // column): 255, counted in Java chars (UTF-16 code units).
 const maxDisplayName = 255
 
-// displayName picks the name the AWS and OpenStack CPIs give their VMs: the director's "name"
+// metadataDisplayName picks the name the AWS and OpenStack CPIs give their VMs: the director's "name"
 // ("<group>/<uuid>"), else "<job>/<index>" (create-env, older directors), else "compiling/<package>".
 // CloudStack takes any text as a display name, so it is only cleaned: control characters (a newline in
 // the UI's list) become spaces, runs of spaces shrink to one, and the result is cut to the limit.
 // "" means no rename.
-func displayName(values map[string]string) string {
+func metadataDisplayName(values map[string]string) string {
 	var name string
 	switch {
 	case values["name"] != "":
@@ -139,7 +139,7 @@ func truncateUTF16(s string, limit int) string {
 	return s
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedTagKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

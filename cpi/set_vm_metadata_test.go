@@ -147,7 +147,7 @@ var _ = Describe("set_vm_metadata", func() {
 
 	It("tags an older CPI's VM found by name, by the VM's id", func() {
 		cloud.vms.FindByNameReturns(opsVM(cloudstack.VMStateRunning), true, nil)
-		out := serveWith(cloud, configPath, request("set_vm_metadata", legacyVMCID, map[string]any{"name": "router/1"}))
+		out := serveWith(cloud, configPath, request("set_vm_metadata", opsLegacyVMCID, map[string]any{"name": "router/1"}))
 		Expect(out.Response.Error).To(BeNil())
 		Expect(upserted()).To(HaveKeyWithValue("name", "router/1"))
 		Expect(renamedTo()).To(Equal("router/1"))
@@ -157,19 +157,19 @@ var _ = Describe("set_vm_metadata", func() {
 		func(cid string, prepare func()) {
 			prepare()
 			out := serveWith(cloud, configPath, request("set_vm_metadata", cid, map[string]any{"name": "router/1"}))
-			expectBoshError(out, cpi.TypeVMNotFound, "VM '"+cid+"' not found")
+			expectOpsError(out, cpi.TypeVMNotFound, "VM '"+cid+"' not found")
 			Expect(cloud.tags.UpsertCallCount() + cloud.vms.SetDisplayNameCallCount()).To(BeZero())
 		},
 		Entry("unknown id", opsVMID, func() { cloud.vms.GetReturns(cloudstack.VM{}, false, nil) }),
 		Entry("destroyed", opsVMID, func() { cloud.vms.GetReturns(opsVM(cloudstack.VMStateDestroyed), true, nil) }),
-		Entry("unknown legacy name", legacyVMCID, func() { cloud.vms.FindByNameReturns(cloudstack.VM{}, false, nil) }),
+		Entry("unknown legacy name", opsLegacyVMCID, func() { cloud.vms.FindByNameReturns(cloudstack.VM{}, false, nil) }),
 	)
 
 	It("is VMNotFound when the VM vanishes before it is tagged", func() {
 		cloud.tags.UpsertReturns(&cloudstack.JobError{Operation: "createTags", JobID: "j-1", Code: 431,
 			Text: "Unable to find resource by id " + opsVMID + " and type UserVm"})
 		out := serveWith(cloud, configPath, request("set_vm_metadata", opsVMID, map[string]any{"name": "router/1"}))
-		expectBoshError(out, cpi.TypeVMNotFound, "Unable to find resource by id")
+		expectOpsError(out, cpi.TypeVMNotFound, "Unable to find resource by id")
 		Expect(cloud.vms.SetDisplayNameCallCount()).To(BeZero())
 	})
 
@@ -177,27 +177,27 @@ var _ = Describe("set_vm_metadata", func() {
 		cloud.vms.SetDisplayNameReturns(&cloudstack.APIError{Command: "updateVirtualMachine", HTTPCode: 431,
 			Text: "Invalid parameter id value=" + opsVMID + " due to incorrect long value format, or entity does not exist"})
 		out := serveWith(cloud, configPath, request("set_vm_metadata", opsVMID, map[string]any{"name": "router/1"}))
-		expectBoshError(out, cpi.TypeVMNotFound, "entity does not exist")
+		expectOpsError(out, cpi.TypeVMNotFound, "entity does not exist")
 	})
 
 	It("reports a tagging failure as a CloudError with CloudStack's text", func() {
 		cloud.tags.UpsertReturns(&cloudstack.JobError{Operation: "createTags", JobID: "j-2", Code: 530,
 			Text: "tag team already on UserVm with id " + opsVMID})
 		out := serveWith(cloud, configPath, request("set_vm_metadata", opsVMID, map[string]any{"team": "a"}))
-		expectBoshError(out, cpi.TypeCloudError, "tag team already on UserVm")
+		expectOpsError(out, cpi.TypeCloudError, "tag team already on UserVm")
 		Expect(out.Response.Error.Message).To(ContainSubstring("set_vm_metadata: tagging VM '" + opsVMID + "'"))
 	})
 
 	It("reports a rename failure as a CloudError with CloudStack's text", func() {
 		cloud.vms.SetDisplayNameReturns(&cloudstack.APIError{Command: "updateVirtualMachine", HTTPCode: 530, Text: "internal error"})
 		out := serveWith(cloud, configPath, request("set_vm_metadata", opsVMID, map[string]any{"name": "router/1"}))
-		expectBoshError(out, cpi.TypeCloudError, "set_vm_metadata: renaming VM '"+opsVMID+"' to 'router/1'")
+		expectOpsError(out, cpi.TypeCloudError, "set_vm_metadata: renaming VM '"+opsVMID+"' to 'router/1'")
 		Expect(out.Response.Error.Message).To(ContainSubstring("internal error"))
 	})
 
 	It("refuses metadata that is not an object as a CpiError", func() {
 		out := serveWith(cloud, configPath, request("set_vm_metadata", opsVMID, []any{"a"}))
-		expectBoshError(out, cpi.TypeCpiError, "set_vm_metadata: argument 2 (metadata) must be an object, got array")
+		expectOpsError(out, cpi.TypeCpiError, "set_vm_metadata: argument 2 (metadata) must be an object, got array")
 		Expect(cloud.vms.GetCallCount()).To(BeZero())
 	})
 })

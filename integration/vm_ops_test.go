@@ -12,8 +12,8 @@ import (
 )
 
 const (
-	unknownVMID  = "0badc0de-0000-4000-8000-000000000001"
-	unknownVMCID = "cpivm-0badc0de-never-deployed" // the older CPI's name-style CID
+	vmOpsUnknownID   = "0badc0de-0000-4000-8000-000000000001"
+	vmOpsUnknownName = "cpivm-0badc0de-never-deployed" // the older CPI's name-style CID
 )
 
 var _ = Describe("has_vm, reboot_vm, set_vm_metadata and calculate_vm_cloud_properties through the binary", func() {
@@ -40,7 +40,7 @@ var _ = Describe("has_vm, reboot_vm, set_vm_metadata and calculate_vm_cloud_prop
 		BeforeEach(startDefault)
 
 		It("has_vm answers false, for a uuid and for a legacy name", func() {
-			for _, cid := range []string{unknownVMID, unknownVMCID} {
+			for _, cid := range []string{vmOpsUnknownID, vmOpsUnknownName} {
 				run := t.cpi(configPath, "has_vm", []any{cid}, 2)
 				Expect(run.Response.Error).To(BeNil(), run.Stdout)
 				Expect(run.Response.Result).To(BeFalse())
@@ -48,13 +48,13 @@ var _ = Describe("has_vm, reboot_vm, set_vm_metadata and calculate_vm_cloud_prop
 		})
 
 		It("reboot_vm answers VMNotFound", func() {
-			expectFailure(t.cpi(configPath, "reboot_vm", []any{unknownVMID}, 2), "Bosh::Clouds::VMNotFound", "VM '"+unknownVMID+"' not found")
-			expectFailure(t.cpi(configPath, "reboot_vm", []any{unknownVMCID}, 2), "Bosh::Clouds::VMNotFound", "VM '"+unknownVMCID+"' not found")
+			expectFailure(t.cpi(configPath, "reboot_vm", []any{vmOpsUnknownID}, 2), "Bosh::Clouds::VMNotFound", "VM '"+vmOpsUnknownID+"' not found")
+			expectFailure(t.cpi(configPath, "reboot_vm", []any{vmOpsUnknownName}, 2), "Bosh::Clouds::VMNotFound", "VM '"+vmOpsUnknownName+"' not found")
 		})
 
 		It("set_vm_metadata answers VMNotFound and tags nothing", func() {
-			run := t.cpi(configPath, "set_vm_metadata", []any{unknownVMID, map[string]any{"name": "router/1", "deployment": "cf"}}, 2)
-			expectFailure(run, "Bosh::Clouds::VMNotFound", "VM '"+unknownVMID+"' not found")
+			run := t.cpi(configPath, "set_vm_metadata", []any{vmOpsUnknownID, map[string]any{"name": "router/1", "deployment": "cf"}}, 2)
+			expectFailure(run, "Bosh::Clouds::VMNotFound", "VM '"+vmOpsUnknownID+"' not found")
 			if t.Sim != nil {
 				Expect(t.Sim.CallCount("createTags")).To(BeZero())
 				Expect(t.Sim.CallCount("updateVirtualMachine")).To(BeZero())
