@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GINKGO := $(GO) tool ginkgo --no-color
 
-.PHONY: build test unit integration lint fmt demo bench clean
+.PHONY: build test unit integration acceptance lint fmt demo bench clean
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/cloudstack-cpi ./cmd/cloudstack-cpi
@@ -29,6 +29,10 @@ unit:
 
 integration:
 	$(GINKGO) -r --race --randomize-all integration
+
+# The lifecycle suite against a real CloudStack named by the CPI_CLOUDSTACK_* variables.
+acceptance:
+	./scripts/acceptance.sh
 
 demo: build
 	./scripts/demo.sh

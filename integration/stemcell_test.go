@@ -47,13 +47,12 @@ func seedWithMoreZones() *simulator.Seed {
 	return seed
 }
 
-var _ = Describe("stemcells through the binary", func() {
+// These specs read the simulator's inventory and inject its faults; `make acceptance` leaves them out
+// with --label-filter='!simulator'.
+var _ = Describe("stemcells through the binary", Label("simulator"), func() {
 	var t *target
 
 	BeforeEach(func() {
-		if realCloudRequested() {
-			Skip("these specs inspect the simulator's inventory") // the real-cloud lifecycle is in lifecycle specs
-		}
 		t = startTarget(simulator.Options{Seed: seedWithMoreZones()})
 	})
 
