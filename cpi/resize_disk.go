@@ -13,7 +13,8 @@ import (
 // A disk of a customized offering is resized to the new size rounded up to whole GiB. A disk of a fixed
 // offering moves to cloudstack.default_offer.custom_disk at the new size when that is configured.
 // Everything else (a shrink, a fixed offering with nowhere to go, CloudStack refusing) is NotSupported,
-// and the director falls back to copying the data to a new disk. A size that rounds up to the one the disk has is a no-op.
+// and the director falls back to copying the data to a new disk. A size that rounds up to the one the
+// disk has is a no-op.
 func resizeDisk(ctx context.Context, env *Env, args Args) (any, error) {
 	const method = "resize_disk"
 	cid, sizeMiB := args.String(0), args.Int(1)
