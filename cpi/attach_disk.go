@@ -31,6 +31,9 @@ func attachDisk(ctx context.Context, env *Env, args Args) (any, error) {
 		return nil, err
 	}
 
+	if volume.Type == cloudstack.VolumeTypeRoot {
+		return nil, NewCloudError(nil, "attach_disk: disk '%s' is a ROOT volume, not a data disk", diskCID)
+	}
 	switch {
 	case volume.VMID == vm.ID:
 		env.Log.Info("cpi.Disk", "disk '%s' is already attached to VM '%s' as device %d", diskCID, vmCID, volume.DeviceID)
@@ -43,6 +46,17 @@ func attachDisk(ctx context.Context, env *Env, args Args) (any, error) {
 		if err != nil {
 			return nil, attachError(err, vmCID, diskCID, vm)
 		}
+		if !onDataDevice(volume, vm) {
+			// The job's answer lacks where the disk went: ask again rather than hand out a wrong hint.
+			if volume, err = mustFindVolume(ctx, cloud, volume.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !onDataDevice(volume, vm) {
+		// deviceid 0 is the root disk: a hint to it would have the agent format the system disk.
+		return nil, NewCloudError(nil, "attach_disk: CloudStack does not report disk '%s' on a data device of VM '%s' "+
+			"(virtual machine %q, device %d)", diskCID, vmCID, volume.VMID, volume.DeviceID)
 	}
 
 	hint := registry.HintFor(volume.DeviceID, vm.Hypervisor, volume.ID)
@@ -55,6 +69,12 @@ func attachDisk(ctx context.Context, env *Env, args Args) (any, error) {
 		return nil, nil
 	}
 	return hint, nil
+}
+
+// onDataDevice reports a volume attached to vm at a data disk's device id (not ROOT's 0, not the
+// CD-ROM's 3).
+func onDataDevice(volume cloudstack.Volume, vm cloudstack.VM) bool {
+	return volume.VMID == vm.ID && volume.DeviceID > 0 && volume.DeviceID != 3
 }
 
 // attachError explains CloudStack's refusals that an operator can act on.

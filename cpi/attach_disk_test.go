@@ -63,6 +63,29 @@ var _ = Describe("attach_disk", func() {
 		Expect(cloud.volumes.AttachCallCount()).To(BeZero())
 	})
 
+	It("asks again when the attach job's answer lacks the device", func() {
+		cloud.volumes.AttachReturns(cloudstack.Volume{ID: diskVolumeID, State: "Ready"}, nil)
+		cloud.volumes.GetReturnsOnCall(1, cloudstack.Volume{ID: diskVolumeID, VMID: diskVMID, DeviceID: 4, State: "Ready"}, true, nil)
+		out := serveWith(cloud, configPath, request("attach_disk", diskVMID, diskVolumeID))
+		expectNoError(out)
+		Expect(out.Response.Result).To(Equal(map[string]any{"path": "/dev/xvde", "volume_id": "4"}))
+		Expect(cloud.volumes.GetCallCount()).To(Equal(2))
+	})
+
+	It("never hands out a hint to the root device", func() {
+		cloud.volumes.AttachReturns(cloudstack.Volume{ID: diskVolumeID, VMID: diskVMID, DeviceID: 0, State: "Ready"}, nil)
+		cloud.volumes.GetReturnsOnCall(1, cloudstack.Volume{ID: diskVolumeID, VMID: diskVMID, DeviceID: 0, State: "Ready"}, true, nil)
+		out := serveWith(cloud, configPath, request("attach_disk", diskVMID, diskVolumeID))
+		expectDiskError(out, cpi.TypeCloudError, "does not report disk '"+diskVolumeID+"' on a data device")
+	})
+
+	It("refuses a ROOT volume", func() {
+		cloud.volumes.GetReturns(cloudstack.Volume{ID: diskVolumeID, Type: "ROOT", VMID: diskVMID, DeviceID: 0, State: "Ready"}, true, nil)
+		out := serveWith(cloud, configPath, request("attach_disk", diskVMID, diskVolumeID))
+		expectDiskError(out, cpi.TypeCloudError, "is a ROOT volume, not a data disk")
+		Expect(cloud.volumes.AttachCallCount()).To(BeZero())
+	})
+
 	It("refuses a disk attached to another VM", func() {
 		cloud.volumes.GetReturns(cloudstack.Volume{ID: diskVolumeID, VMID: otherVMID, DeviceID: 1}, true, nil)
 		out := serveWith(cloud, configPath, request("attach_disk", diskVMID, diskVolumeID))
