@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/cloudstack"
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/cpi"
 )
 
@@ -51,22 +52,11 @@ var _ = Describe("Serve", func() {
 	Describe("the method table", func() {
 		It("knows every method of the CPI API and answers NotImplemented for those not built yet", func() {
 			notBuilt := map[string][]any{
-				"create_vm":         {"agent", "tpl-1", map[string]any{}, map[string]any{}, []any{}, nil},
-				"delete_vm":         {"vm-1"},
-				"create_disk":       {1024, map[string]any{}, nil},
-				"delete_disk":       {"vol-1"},
-				"has_disk":          {"vol-1"},
-				"attach_disk":       {"vm-1", "vol-1"},
-				"detach_disk":       {"vm-1", "vol-1"},
-				"get_disks":         {"vm-1"},
-				"resize_disk":       {"vol-1", 2048},
-				"update_disk":       {"vol-1", 2048, map[string]any{}},
-				"set_disk_metadata": {"vol-1", map[string]any{}},
-				"snapshot_disk":     {"vol-1", map[string]any{}},
-				"delete_snapshot":   {"snap-1"},
-				"create_network":    {map[string]any{}},
-				"delete_network":    {"net-1"},
-				"current_vm_id":     {},
+				"create_vm":      {"agent", "tpl-1", map[string]any{}, map[string]any{}, []any{}, nil},
+				"delete_vm":      {"vm-1"},
+				"create_network": {map[string]any{}},
+				"delete_network": {"net-1"},
+				"current_vm_id":  {},
 			}
 			for method, args := range notBuilt {
 				out := serve(configPath, request(method, args...))
@@ -109,8 +99,11 @@ var _ = Describe("Serve", func() {
 		)
 
 		It("accepts null cloud_properties, a null vm_cid and surplus arguments", func() {
-			out := serve(configPath, request("create_disk", 1024, nil, nil, "surplus"))
-			expectError(out, cpi.TypeNotImplemented, "create_disk is not implemented")
+			// The arguments pass the check; create_disk then stops at the missing disk offering.
+			cloud := newFakeCloud()
+			cloud.zones.FindReturns(cloudstack.Zone{ID: zoneID, Name: "zone1"}, true, nil)
+			out := serveWith(cloud, configPath, request("create_disk", 1024, nil, nil, "surplus"))
+			expectError(out, cpi.TypeCpiError, "create_disk: no disk offering to use")
 		})
 
 		It("accepts v3 create_stemcell's third argument and its absence", func() {

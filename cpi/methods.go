@@ -22,19 +22,19 @@ var methods = map[string]method{
 	"calculate_vm_cloud_properties": {params: []param{{name: "vm_resources", kind: kindObject}}, run: calculateVMCloudProperties},
 
 	"create_disk": {params: []param{{name: "size", kind: kindInteger}, {name: "cloud_properties", kind: kindObject},
-		{name: "vm_cid", kind: kindOptionalCID}}, run: notYet},
-	"delete_disk": {params: []param{{name: "disk_cid", kind: kindCID}}, run: notYet},
-	"has_disk":    {params: []param{{name: "disk_cid", kind: kindCID}}, run: notYet},
-	"attach_disk": {params: []param{{name: "vm_cid", kind: kindCID}, {name: "disk_cid", kind: kindCID}}, run: notYet},
-	"detach_disk": {params: []param{{name: "vm_cid", kind: kindCID}, {name: "disk_cid", kind: kindCID}}, run: notYet},
-	"get_disks":   {params: []param{{name: "vm_cid", kind: kindCID}}, run: notYet},
-	"resize_disk": {params: []param{{name: "disk_cid", kind: kindCID}, {name: "new_size", kind: kindInteger}}, run: notYet},
+		{name: "vm_cid", kind: kindOptionalCID}}, run: createDisk},
+	"delete_disk": {params: []param{{name: "disk_cid", kind: kindCID}}, run: deleteDisk},
+	"has_disk":    {params: []param{{name: "disk_cid", kind: kindCID}}, run: hasDisk},
+	"attach_disk": {params: []param{{name: "vm_cid", kind: kindCID}, {name: "disk_cid", kind: kindCID}}, run: attachDisk},
+	"detach_disk": {params: []param{{name: "vm_cid", kind: kindCID}, {name: "disk_cid", kind: kindCID}}, run: detachDisk},
+	"get_disks":   {params: []param{{name: "vm_cid", kind: kindCID}}, run: getDisks},
+	"resize_disk": {params: []param{{name: "disk_cid", kind: kindCID}, {name: "new_size", kind: kindInteger}}, run: resizeDisk},
 	"update_disk": {params: []param{{name: "disk_cid", kind: kindCID}, {name: "new_size", kind: kindInteger},
-		{name: "cloud_properties", kind: kindObject}}, run: notYet},
-	"set_disk_metadata": {params: []param{{name: "disk_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: notYet},
+		{name: "cloud_properties", kind: kindObject}}, run: updateDisk},
+	"set_disk_metadata": {params: []param{{name: "disk_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: setDiskMetadata},
 
-	"snapshot_disk":   {params: []param{{name: "disk_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: notYet},
-	"delete_snapshot": {params: []param{{name: "snapshot_cid", kind: kindCID}}, run: notYet},
+	"snapshot_disk":   {params: []param{{name: "disk_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: snapshotDisk},
+	"delete_snapshot": {params: []param{{name: "snapshot_cid", kind: kindCID}}, run: deleteSnapshot},
 
 	// Managed networks and current_vm_id have no CloudStack counterpart this CPI offers; the director
 	// handles NotImplemented for them.
