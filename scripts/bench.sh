@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite and prints the figures the issues ask for (also written to out/bench.txt).
+# make bench: every figure the issues ask for, printed and written to out/bench.txt (raw) and
+# bench/results.md (a table with the machine and the date), so issue notes quote a file any run makes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p out
 rm -f out/bench.txt
 export BENCH_OUT="$PWD/out/bench.txt"
-go tool ginkgo --succinct bench
+go tool ginkgo --no-color --succinct bench
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
+{
+  echo "# make bench results"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- commit: $(git describe --always --dirty 2>/dev/null || echo unknown)"
+  echo "- machine: $(uname -sm), $(nproc 2>/dev/null || echo '?') cores${cpu:+, $cpu}, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo 2>/dev/null)"
+  echo "- $(go version)"
+  echo
+  echo "| figure | value |"
+  echo "|---|---:|"
+  awk '{printf "| %s | %s |\n", $1, $2}' out/bench.txt
+} > bench/results.md
 echo
-echo "== make bench figures (out/bench.txt) =="
-cat out/bench.txt
+cat bench/results.md
