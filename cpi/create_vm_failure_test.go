@@ -48,6 +48,68 @@ var _ = Describe("create_vm failing half-way", func() {
 		return &cloudstack.CreateError{Kind: "VM", ID: newVMID, Err: &cloudstack.JobError{Operation: "deployVirtualMachine", Code: code, Text: text}}
 	}
 
+	It("stops before the deploy when the affinity group cannot be created", func() {
+		cloud.affinityGroups.CreateReturns(cloudstack.AffinityGroup{}, false, &cloudstack.APIError{Command: "createAffinityGroup", HTTPCode: 530, Text: "groups are broken"})
+		cloud.affinityGroups.CreateStub = nil
+		out := run()
+		Expect(out.Response.Error.Type).To(Equal(cpi.TypeCloudError))
+		Expect(out.Response.Error.Message).To(ContainSubstring("creating affinity group 'new-group' (cloud_properties.affinity_group): CloudStack API createAffinityGroup failed with error 530: groups are broken"))
+		Expect(calls.all()).To(BeEmpty())
+	})
+
+	It("answers a retryable failure when copying the template to the zone times out, having created nothing", func() {
+		cloud.templates.ListInZonesStub = func(context.Context, string) ([]cloudstack.Template, error) {
+			return []cloudstack.Template{{ID: templateID, ZoneID: "aaaaaaaa-0000-4000-8000-0000000000ff", IsReady: true}}, nil
+		}
+		cloud.templates.CopyReturns(&cloudstack.TimeoutError{Operation: "copyTemplate", JobID: "job-9", Waited: time.Hour})
+		out := run()
+		Expect(out.Response.Error.Type).To(Equal(cpi.TypeVMCreationFailed))
+		Expect(out.Response.Error.OkToRetry).To(BeTrue())
+		Expect(out.Response.Error.Message).To(ContainSubstring("making stemcell '" + templateID + "' available in zone 'zone1'"))
+		Expect(calls.all()).To(BeEmpty())
+	})
+
+	It("removes the VM when CloudStack did not give its NICs the MACs the agent was told", func() {
+		cloud.vms.DeployStub = func(_ context.Context, spec cloudstack.DeploySpec, _ time.Duration) (cloudstack.VM, error) {
+			calls.add("deploy %s", spec.Name)
+			for i := range spec.NICs {
+				spec.NICs[i].MAC = "" // a CloudStack that ignores iptonetworklist's mac picks its own
+			}
+			return deployedVM(spec), nil
+		}
+		out := serveWith(cloud, writeConfig(GinkgoT().TempDir(), cfg), vmRequest(2, 3, smallVM(), map[string]any{
+			"a": manualNetwork("10.0.0.10", "net-a"), "b": map[string]any{"type": "dynamic", "cloud_properties": map[string]any{"name": "net-b"}},
+		}, nil))
+		Expect(out.Response.Error.Type).To(Equal(cpi.TypeCloudError))
+		Expect(out.Response.Error.Message).To(ContainSubstring("this CloudStack ignores iptonetworklist's mac"))
+		Expect(calls.all()).To(ContainElement("destroy " + newVMID + " expunge=true"))
+	})
+
+	It("stops before the deploy when the registry refuses the settings", func() {
+		cfg["registry"] = map[string]any{"endpoint": newFakeRegistry().server.URL, "username": "admin", "password": "not-the-registry-pw"}
+		out := serveWith(cloud, writeConfig(GinkgoT().TempDir(), cfg), vmRequest(2, 1, smallVM(),
+			map[string]any{"default": manualNetwork("10.0.0.10", "net-a")}, nil))
+		Expect(out.Response.Error.Type).To(Equal(cpi.TypeCloudError))
+		Expect(out.Response.Error.Message).To(ContainSubstring("storing the agent settings of VM"))
+		Expect(out.Response.Error.Message).To(ContainSubstring("HTTP 401"))
+		Expect(out.Stdout).NotTo(ContainSubstring("not-the-registry-pw"))
+		Expect(cloud.vms.DeployCallCount()).To(BeZero())
+	})
+
+	It("removes the VM, NAT and disk when the load balancer rule to create cannot be", func() {
+		cloud.loadBalancers.FindByNameReturns(cloudstack.LBRule{}, false, nil)
+		cloud.loadBalancers.FindByNameStub = nil
+		cloud.loadBalancers.CreateReturns(cloudstack.LBRule{}, false, &cloudstack.APIError{Command: "createLoadBalancerRule", HTTPCode: 431, Text: "port 80 is taken"})
+		cloud.loadBalancers.CreateStub = nil
+		out := serveWith(cloud, writeConfig(GinkgoT().TempDir(), cfg), vmRequest(2, 3, map[string]any{"compute_offering": "Small Instance",
+			"lbs": []any{map[string]any{"name": "api", "public_ip": "203.0.113.7", "public_port": 80, "private_port": 8080}}},
+			map[string]any{"default": manualNetwork("10.0.0.10", "net-a")}, nil))
+		Expect(out.Response.Error.Message).To(ContainSubstring("creating load balancer rule 'api' (cloud_properties.lbs[0])"))
+		Expect(out.Response.Error.Message).To(ContainSubstring("port 80 is taken"))
+		Expect(cloud.loadBalancers.RemoveCallCount()).To(BeZero(), "the VM was never assigned")
+		Expect(calls.all()).To(ContainElement("destroy " + newVMID + " expunge=true"))
+	})
+
 	It("removes nothing when CloudStack refuses the deploy call itself, and says why", func() {
 		cloud.vms.DeployStub = func(_ context.Context, spec cloudstack.DeploySpec, _ time.Duration) (cloudstack.VM, error) {
 			calls.add("deploy %s", spec.Name)

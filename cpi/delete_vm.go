@@ -73,14 +73,16 @@ func (d *vmDeletion) detachDisks(ctx context.Context) error {
 	if len(volumes) == 0 {
 		return nil
 	}
-	if d.vm.State != cloudstack.VMStateRunning && d.vm.State != cloudstack.VMStateStopped {
-		// A VM in Error (or on its way somewhere) cannot have disks detached; expunging it detaches them.
-		d.env.Log.Info("cpi.DeleteVM", "VM '%s' is %s: its disks are detached by the destroy", d.cid, d.vm.State)
+	if d.vm.Failed() {
+		// A VM in Error never ran and cannot have disks detached: destroying it always expunges it,
+		// which detaches them.
+		d.env.Log.Info("cpi.DeleteVM", "VM '%s' is in Error: its disks are detached by the destroy", d.cid)
 		return nil
 	}
-	if d.vm.State == cloudstack.VMStateRunning {
+	if d.vm.State != cloudstack.VMStateStopped {
+		// Running, or on its way somewhere: a forced stop, so no disk is pulled from a live guest.
 		if err := d.cloud.VMs().Stop(ctx, d.vm.ID, true, cs.Timeout.For("stop_vm")); err != nil {
-			return NewCloudError(err, "delete_vm: stopping VM '%s' to detach its disks", d.cid)
+			return NewCloudError(err, "delete_vm: stopping VM '%s' (%s) to detach its disks", d.cid, d.vm.State)
 		}
 	}
 	for _, v := range volumes {

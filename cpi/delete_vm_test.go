@@ -148,6 +148,12 @@ var _ = Describe("delete_vm", func() {
 		Expect(cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero())
 	})
 
+	It("stops a VM caught on its way somewhere before detaching its disks", func() {
+		cloud.vms.GetReturns(vmRow("Starting"), true, nil)
+		Expect(run(newVMID).Response.Error).To(BeNil())
+		Expect(calls.all()[:2]).To(Equal([]string{"stop " + newVMID + " forced=true", "detach " + deployDataDiskID}))
+	})
+
 	It("skips detaching on a VM in Error, which the destroy expunges with its disks detached", func() {
 		cloud.vms.GetReturns(vmRow("Error"), true, nil)
 		Expect(run(newVMID).Response.Error).To(BeNil())

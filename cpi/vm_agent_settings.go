@@ -2,7 +2,6 @@ package cpi
 
 import (
 	"encoding/json"
-	"errors"
 
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/registry"
 )
@@ -73,11 +72,8 @@ func prepareAgentBootstrap(env *Env, req *createVMRequest, vmName string, nets *
 
 	userData, err := registry.EncodeUserData(settings, maxBytes)
 	if err != nil {
-		var tooLarge *registry.UserDataTooLargeError
-		if errors.As(err, &tooLarge) {
-			return agentBootstrap{}, NewCloudError(nil, "create_vm: %s", err.Error())
-		}
-		return agentBootstrap{}, NewCloudError(nil, "create_vm: building the agent settings: %s", err.Error())
+		// Too large for cloudstack.user_data_max_bytes, or settings the agent would refuse: the message says which.
+		return agentBootstrap{}, NewCloudError(nil, "create_vm: %s", err.Error())
 	}
 	if env.Call.StemcellAPIVersion == 1 {
 		env.Log.Info("cpi.CreateVM", "stemcell API version 1 and no registry configured: the full agent settings go into user-data")

@@ -18,7 +18,7 @@ func (p *vmPlan) create(ctx context.Context, env *Env, cloud Cloud) (cloudstack.
 	timeout := cs.Timeout.For("create_vm")
 	made := &createdByCall{env: env, cloud: cloud}
 	fail := func(cause error, format string, args ...any) (cloudstack.VM, error) {
-		env.Log.Error("cpi.CreateVM", "%s: %s; removing what this call created", fmt.Sprintf(format, args...), cause)
+		env.Log.Warn("cpi.CreateVM", "%s failed: %s; removing what this call created", fmt.Sprintf(format, args...), cause)
 		return cloudstack.VM{}, creationFailed(cause, made.undo(), format, args...)
 	}
 	pl := p.placement
