@@ -57,12 +57,3 @@ func planLoadBalancers(ctx context.Context, cloud Cloud, props vmCloudProperties
 	}
 	return plans, nil
 }
-
-func (n *vmNetworks) hasNICOn(networkID string) bool {
-	for _, nic := range n.nics {
-		if nic.network.ID == networkID {
-			return true
-		}
-	}
-	return false
-}
