@@ -86,7 +86,7 @@ var _ = Describe("create_vm failing half-way", func() {
 	})
 
 	It("stops before the deploy when the registry refuses the settings", func() {
-		cfg["registry"] = map[string]any{"endpoint": newFakeRegistry().server.URL, "username": "admin", "password": "not-the-registry-pw"}
+		cfg["registry"] = map[string]any{"endpoint": newVMRegistry().server.URL, "username": "admin", "password": "not-the-registry-pw"}
 		out := serveWith(cloud, writeConfig(GinkgoT().TempDir(), cfg), vmRequest(2, 1, smallVM(),
 			map[string]any{"default": manualNetwork("10.0.0.10", "net-a")}, nil))
 		Expect(out.Response.Error.Type).To(Equal(cpi.TypeCloudError))
@@ -268,7 +268,7 @@ var _ = Describe("create_vm failing half-way", func() {
 	})
 
 	It("removes the registry settings it stored when the deploy fails", func() {
-		registry := newFakeRegistry()
+		registry := newVMRegistry()
 		cfg["registry"] = map[string]any{"endpoint": registry.server.URL, "username": "admin", "password": "registry-pw"}
 		cloud.vms.DeployReturns(cloudstack.VM{}, &cloudstack.APIError{Command: "deployVirtualMachine", HTTPCode: 431, Text: "bad"})
 		cloud.vms.DeployStub = nil

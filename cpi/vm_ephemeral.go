@@ -111,5 +111,5 @@ func planEphemeralDisk(ctx context.Context, env *Env, cloud Cloud, props vmCloud
 
 // isEphemeralVolume tells the ephemeral disk from persistent ones among a VM's DATADISKs.
 func isEphemeralVolume(v cloudstack.Volume) bool {
-	return v.Tags[tagEphemeral] == "true" || strings.HasPrefix(v.Name, legacyEphemeralPrefix)
+	return strings.EqualFold(v.Tags[tagEphemeral], "true") || strings.HasPrefix(v.Name, legacyEphemeralPrefix)
 }

@@ -12,16 +12,16 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-// fakeRegistry is a BOSH registry on 127.0.0.1 that keeps what it is given.
-type fakeRegistry struct {
+// vmRegistry is a BOSH registry on 127.0.0.1 that keeps what it is given.
+type vmRegistry struct {
 	server   *httptest.Server
 	mu       sync.Mutex
 	log      []string
 	settings map[string]string
 }
 
-func newFakeRegistry() *fakeRegistry {
-	r := &fakeRegistry{settings: map[string]string{}}
+func newVMRegistry() *vmRegistry {
+	r := &vmRegistry{settings: map[string]string{}}
 	r.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -44,13 +44,13 @@ func newFakeRegistry() *fakeRegistry {
 	return r
 }
 
-func (r *fakeRegistry) requests() []string {
+func (r *vmRegistry) requests() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.log...)
 }
 
-func (r *fakeRegistry) stored(path string) (string, bool) {
+func (r *vmRegistry) stored(path string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s, ok := r.settings[path]
@@ -60,13 +60,13 @@ func (r *fakeRegistry) stored(path string) (string, bool) {
 var _ = Describe("VMs of stemcells of API version 1 with a registry", func() {
 	var (
 		cloud    *fakeCloud
-		registry *fakeRegistry
+		registry *vmRegistry
 		cfg      map[string]any
 	)
 
 	BeforeEach(func() {
 		cloud, _ = vmCloud()
-		registry = newFakeRegistry()
+		registry = newVMRegistry()
 		cfg = validConfig()
 		cfg["registry"] = map[string]any{"endpoint": registry.server.URL, "username": "admin", "password": "registry-pw"}
 	})
