@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	csapi "github.com/apache/cloudstack-go/v2/cloudstack"
@@ -50,6 +52,10 @@ type DeploySpec struct {
 type NICSpec struct {
 	NetworkID string
 	IP        string // "" lets CloudStack pick an address
+	// MAC asks for this MAC address ("" lets CloudStack pick one). A caller
+	// that must know a NIC's MAC before the VM boots (to write it into the
+	// user-data) sets it; CloudStack refuses one already used in the network.
+	MAC string
 }
 
 func (s *vmService) Deploy(ctx context.Context, spec DeploySpec, timeout time.Duration) (VM, error) {
@@ -90,17 +96,21 @@ func (s *vmService) reread(ctx context.Context, id string) (VM, error) {
 }
 
 // params builds the request. NICs go as networkids unless one has a static
-// address: then all go as iptonetworklist (CloudStack takes one or the other,
-// and only iptonetworklist gives an address to a NIC other than the first).
+// address or a MAC: then all go as iptonetworklist (CloudStack takes one or
+// the other, and only iptonetworklist gives an address or a MAC to a NIC
+// other than the first).
 func (spec DeploySpec) params(api *csapi.CloudStackClient) *csapi.DeployVirtualMachineParams {
 	p := api.VirtualMachine.NewDeployVirtualMachineParams(spec.ServiceOfferingID, spec.TemplateID, spec.ZoneID)
 	p.SetName(spec.Name)
 	setIfNotEmpty(spec.DisplayName, p.SetDisplayname)
-	if spec.hasStaticIP() {
+	if spec.needsIPToNetworkList() {
 		for _, nic := range spec.NICs {
 			entry := map[string]string{"networkid": nic.NetworkID}
 			if nic.IP != "" {
 				entry["ip"] = nic.IP
+			}
+			if nic.MAC != "" {
+				entry["mac"] = nic.MAC
 			}
 			p.AddIptonetworklist(entry)
 		}
@@ -142,9 +152,9 @@ func (spec DeploySpec) params(api *csapi.CloudStackClient) *csapi.DeployVirtualM
 	return p
 }
 
-func (spec DeploySpec) hasStaticIP() bool {
+func (spec DeploySpec) needsIPToNetworkList() bool {
 	for _, nic := range spec.NICs {
-		if nic.IP != "" {
+		if nic.IP != "" || nic.MAC != "" {
 			return true
 		}
 	}
@@ -189,6 +199,9 @@ func (spec DeploySpec) validate() error {
 		if addr, err := netip.ParseAddr(nic.IP); nic.IP != "" && (err != nil || !addr.Is4()) {
 			return fail("NIC %d (network %s): %q is not an IPv4 address", i, nic.NetworkID, nic.IP)
 		}
+		if nic.MAC != "" && !isUnicastMAC(nic.MAC) {
+			return fail("NIC %d (network %s): %q is not a unicast MAC address like 1e:00:5a:00:00:12", i, nic.NetworkID, nic.MAC)
+		}
 	}
 	if spec.UserData != "" {
 		if _, err := base64.StdEncoding.DecodeString(spec.UserData); err != nil {
@@ -196,4 +209,11 @@ func (spec DeploySpec) validate() error {
 		}
 	}
 	return nil
+}
+
+// isUnicastMAC accepts what CloudStack does for a NIC: six colon-separated hex
+// octets, the multicast bit clear.
+func isUnicastMAC(mac string) bool {
+	hw, err := net.ParseMAC(mac)
+	return err == nil && len(mac) == 17 && strings.Count(mac, ":") == 5 && len(hw) == 6 && hw[0]&1 == 0
 }

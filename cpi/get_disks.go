@@ -37,10 +37,6 @@ func getDisks(ctx context.Context, env *Env, args Args) (any, error) {
 	return cids, nil
 }
 
-func isEphemeralDisk(volume cloudstack.Volume) bool {
-	return strings.EqualFold(volume.Tags[diskTagEphemeral], "true") || strings.HasPrefix(volume.Name, legacyEphemeralDiskPrefix)
-}
-
 // diskCIDOf is the CID the director knows a volume by: its UUID, or for the older CPIs' disks its name.
 func diskCIDOf(volume cloudstack.Volume) string {
 	if strings.HasPrefix(volume.Name, legacyDiskPrefix) {

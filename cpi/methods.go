@@ -14,8 +14,8 @@ var methods = map[string]method{
 
 	"create_vm": {params: []param{{name: "agent_id", kind: kindString}, {name: "stemcell_cid", kind: kindCID},
 		{name: "cloud_properties", kind: kindObject}, {name: "networks", kind: kindObject},
-		{name: "disk_cids", kind: kindArray}, {name: "env", kind: kindOptionalObject}}, run: notYet},
-	"delete_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: notYet},
+		{name: "disk_cids", kind: kindArray}, {name: "env", kind: kindOptionalObject}}, run: createVM},
+	"delete_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: deleteVM},
 	"has_vm":                        {params: []param{{name: "vm_cid", kind: kindCID}}, run: hasVM},
 	"reboot_vm":                     {params: []param{{name: "vm_cid", kind: kindCID}}, run: rebootVM},
 	"set_vm_metadata":               {params: []param{{name: "vm_cid", kind: kindCID}, {name: "metadata", kind: kindObject}}, run: setVMMetadata},
