@@ -132,6 +132,12 @@ var _ = Describe("config/cpi.json.erb", func() {
 		Entry("provider and options", map[string]any{"provider": "dav", "options": map[string]any{"user": "agent"}},
 			&config.Blobstore{Provider: "dav", Options: map[string]any{"user": "agent"}}),
 	)
+
+	It("renders the properties release/manifests/cpi.yml sets", func() {
+		for _, properties := range opsFileProperties() {
+			loadRendered(properties)
+		}
+	})
 })
 
 // testCACert is a PEM certificate the config's ca_cert check accepts.
