@@ -24,9 +24,16 @@ echo "fetching $module through the Go module proxy" >&2
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # Outside any module, and with the caller's GOFLAGS set aside, so that nothing here touches go.mod.
-zip=$(cd "$scratch" && GOFLAGS= go mod download -json "$module" | sed -n 's/^[[:space:]]*"Zip": "\(.*\)",$/\1/p')
+# With -json, go mod download reports its errors in the JSON on stdout: keep it to show them.
+if ! (cd "$scratch" && GOFLAGS= go mod download -json "$module") > "$scratch/download.json"; then
+  echo "release-blobs: go mod download $module failed:" >&2
+  cat "$scratch/download.json" >&2
+  exit 1
+fi
+zip=$(sed -n 's/^[[:space:]]*"Zip": "\(.*\)",\{0,1\}$/\1/p' "$scratch/download.json")
 if [ -z "$zip" ] || [ ! -f "$zip" ]; then
-  echo "release-blobs: go mod download did not give the zip of $module" >&2
+  echo "release-blobs: go mod download did not give the zip of $module:" >&2
+  cat "$scratch/download.json" >&2
   exit 1
 fi
 actual=$(sha256_of "$zip")

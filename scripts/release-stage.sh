@@ -8,7 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stage=release/src/bosh-cloudstack-cpi
-tree=$(git stash create)            # a commit of the working tree's tracked changes, or nothing
+# A dangling commit of the working tree's tracked changes, or nothing when there are none. The index
+# is refreshed first: with stale stat data (bosh add-blob rewrites blobs.yml) stash create fails mutely.
+# The identity is for that throw-away commit only, so that a machine without one can stage too.
+git update-index -q --refresh >/dev/null || true
+tree=$(GIT_AUTHOR_NAME=release-stage GIT_AUTHOR_EMAIL=release-stage@localhost \
+  GIT_COMMITTER_NAME=release-stage GIT_COMMITTER_EMAIL=release-stage@localhost git stash create)
 tree=${tree:-HEAD}
 version=${RELEASE_VERSION:-$(git describe --tags --always --dirty)}
 
