@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GINKGO := $(GO) tool ginkgo --no-color
 
-.PHONY: build test unit integration acceptance lint fmt demo bench clean
+.PHONY: build test unit integration acceptance lint fmt demo bench clean release release-check
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/cloudstack-cpi ./cmd/cloudstack-cpi
@@ -42,3 +42,10 @@ bench: build
 
 clean:
 	rm -rf bin out
+
+# The BOSH release tarball in out/ (slow: not part of test). release-check compiles it as BOSH would.
+release:
+	./scripts/release.sh
+
+release-check:
+	./scripts/release-check.sh
