@@ -78,7 +78,7 @@ func (p *vmPlan) create(ctx context.Context, env *Env, cloud Cloud) (cloudstack.
 	if err := p.req.networks.checkMACs(vm); err != nil {
 		return fail(err, "checking the NICs of VM %s", vm.ID)
 	}
-	if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeVM, vm.ID, vmCreationTags(env, p.req.agentID, p.req.boshEnv)); err != nil {
+	if err := cloud.Tags().Create(ctx, cloudstack.ResourceTypeVM, vm.ID, vmCreationTags(env, p.req.agentID, p.req.boshEnv)); err != nil {
 		return fail(err, "tagging VM %s", vm.ID)
 	}
 
@@ -157,7 +157,7 @@ func (p *vmPlan) createEphemeralDisk(ctx context.Context, env *Env, cloud Cloud,
 			env.Log.Warn("cpi.CreateVM", "ephemeral volume %s got device id %d, not %d: the agent's disk hint may be wrong", v.ID, v.DeviceID, ephemeralDeviceID)
 		}
 	}
-	if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeVolume, volume.ID, ephemeralVolumeTags(env)); err != nil {
+	if err := cloud.Tags().Create(ctx, cloudstack.ResourceTypeVolume, volume.ID, ephemeralVolumeTags(env)); err != nil {
 		return fmt.Errorf("tagging ephemeral volume %s: %w", volume.ID, err)
 	}
 	env.Log.Info("cpi.CreateVM", "VM %s has ephemeral disk %s (offering '%s')", vm.ID, volume.ID, p.ephemeral.offering.Name)
