@@ -177,6 +177,10 @@ func vmCloud() (*fakeCloud, *callLog) {
 		log.add("delete affinity group if empty %s", id)
 		return true, nil
 	}
+	cloud.affinityGroups.DeleteStub = func(_ context.Context, id string, _ time.Duration) error {
+		log.add("delete affinity group %s", id)
+		return nil
+	}
 	return cloud, log
 }
 
