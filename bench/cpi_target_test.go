@@ -134,6 +134,16 @@ func (t *simTarget) measure(jobDelay time.Duration, method string, args ...any) 
 // reportCallFigures reports the median run (by wall time) of one CPI method: its calls in all and per
 // command, the simulator's job time, the wall time and their ratio.
 func reportCallFigures(method string, runs []callFigures) {
+	median := reportCallTotals(method, runs)
+	for _, command := range slices.Sorted(maps.Keys(median.calls)) {
+		report(method+"_calls_"+command, float64(median.calls[command]))
+	}
+	report(method+"_job_ms", ms(median.jobTime))
+	report(method+"_wall_ms", ms(median.wall))
+}
+
+// reportCallTotals reports the calls and the wall-to-job ratio of the median run, and returns it.
+func reportCallTotals(method string, runs []callFigures) callFigures {
 	Expect(runs).NotTo(BeEmpty())
 	sorted := slices.Clone(runs)
 	slices.SortFunc(sorted, func(a, b callFigures) int { return cmp.Compare(a.wall, b.wall) })
@@ -145,14 +155,10 @@ func reportCallFigures(method string, runs []callFigures) {
 	GinkgoWriter.Printf("BENCH %s: median wall %s for %s of jobs, %d calls (every run: %v)\n",
 		method, median.wall.Round(time.Millisecond), median.jobTime, median.total, totals)
 	report(method+"_calls", float64(median.total))
-	for _, command := range slices.Sorted(maps.Keys(median.calls)) {
-		report(method+"_calls_"+command, float64(median.calls[command]))
-	}
-	report(method+"_job_ms", ms(median.jobTime))
-	report(method+"_wall_ms", ms(median.wall))
 	if median.jobTime > 0 {
 		report(method+"_wall_to_job_ratio", median.wall.Seconds()/median.jobTime.Seconds())
 	}
+	return median
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
