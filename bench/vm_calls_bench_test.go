@@ -42,7 +42,7 @@ var _ = Describe("create_vm and delete_vm calls (issue 5)", func() {
 		reportCallFigures("delete_vm", deletes)
 	})
 
-	// The same with enable_auto_anti_affinity, as most deployments run: the instance group's group is
+	// The same with enable_auto_anti_affinity, which spreads an instance group over hosts: the group is
 	// looked up (and made by the first VM), and the last delete_vm deletes it.
 	It("with enable_auto_anti_affinity", func() {
 		t := startSimTarget(jobDelay, func(cs map[string]any) { cs["enable_auto_anti_affinity"] = true })
