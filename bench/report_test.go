@@ -14,7 +14,7 @@ var reportMu sync.Mutex
 func report(name string, value float64) {
 	reportMu.Lock()
 	defer reportMu.Unlock()
-	line := fmt.Sprintf("%-40s %12.3f\n", name, value)
+	line := fmt.Sprintf("%-48s %12.3f\n", name, value)
 	fmt.Print(line)
 	path := os.Getenv("BENCH_OUT")
 	if path == "" {

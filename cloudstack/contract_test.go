@@ -206,6 +206,13 @@ var _ = Describe("contract with the bundled simulator", Label("contract"), func(
 			Expect(env.client.TotalCalls() - before).To(Equal(1)) // listTags only
 		})
 
+		It("tags a resource that has none with one createTags and its job, listing nothing", func() {
+			Expect(env.client.Tags().Create(ctx, "Zone", zoneID, map[string]string{"director": "bosh-1", "empty": ""})).To(Succeed())
+			Expect(env.sim.CallCount("listTags")).To(BeZero())
+			Expect(env.sim.CallCount("createTags")).To(Equal(1))
+			Expect(env.client.Tags().List(ctx, "Zone", zoneID)).To(Equal(map[string]string{"director": "bosh-1"}))
+		})
+
 		It("cuts long values to 255 characters, which CloudStack stores", func() {
 			long := strings.Repeat("v", 300)
 			Expect(env.client.Tags().Upsert(ctx, "Zone", zoneID, map[string]string{"long": long})).To(Succeed())

@@ -56,6 +56,11 @@ type Tags interface {
 	// Upsert makes the resource carry tags: unchanged keys are left alone,
 	// changed ones replaced, empty values skipped, values cut to 255 characters.
 	Upsert(ctx context.Context, resourceType, resourceID string, tags map[string]string) error
+	// Create tags a resource the caller has just made and which carries no
+	// tag yet (CloudStack refuses a key the resource already has), with one
+	// createTags and no listTags; empty values are skipped and long ones cut
+	// as by Upsert.
+	Create(ctx context.Context, resourceType, resourceID string, tags map[string]string) error
 	// Delete removes those of keys the resource carries.
 	Delete(ctx context.Context, resourceType, resourceID string, keys []string) error
 	List(ctx context.Context, resourceType, resourceID string) (map[string]string, error)

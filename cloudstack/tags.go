@@ -54,13 +54,7 @@ func (s *tagService) List(ctx context.Context, resourceType, resourceID string) 
 // create a key the resource already has, and fails a delete that matches
 // nothing: so only changed keys are deleted, only new or changed ones created.
 func (s *tagService) Upsert(ctx context.Context, resourceType, resourceID string, tags map[string]string) error {
-	wanted := map[string]string{}
-	for key, value := range tags {
-		if key == "" || value == "" {
-			continue
-		}
-		wanted[key] = truncateRunes(value, maxTagValue)
-	}
+	wanted := tagsToSend(tags)
 	if len(wanted) == 0 {
 		return nil
 	}
@@ -84,12 +78,38 @@ func (s *tagService) Upsert(ctx context.Context, resourceType, resourceID string
 	if err := s.deleteTags(ctx, resourceType, resourceID, stale); err != nil {
 		return err
 	}
-	if len(fresh) == 0 {
+	return s.createTags(ctx, resourceType, resourceID, fresh)
+}
+
+// Create skips Upsert's listTags: a resource the caller has just made carries
+// no tag yet, so the list would find nothing and only cost a call.
+func (s *tagService) Create(ctx context.Context, resourceType, resourceID string, tags map[string]string) error {
+	if resourceType == "" || resourceID == "" {
+		return fmt.Errorf("creating tags: resource type (%q) and id (%q) are required", resourceType, resourceID)
+	}
+	return s.createTags(ctx, resourceType, resourceID, tagsToSend(tags))
+}
+
+// tagsToSend drops empty keys and values, which CloudStack refuses, and cuts
+// values to what its column holds.
+func tagsToSend(tags map[string]string) map[string]string {
+	out := map[string]string{}
+	for key, value := range tags {
+		if key == "" || value == "" {
+			continue
+		}
+		out[key] = truncateRunes(value, maxTagValue)
+	}
+	return out
+}
+
+func (s *tagService) createTags(ctx context.Context, resourceType, resourceID string, tags map[string]string) error {
+	if len(tags) == 0 {
 		return nil
 	}
 	api := s.c.api(ctx)
 	return s.c.runJob(ctx, "createTags", s.c.opts.JobTimeout, func() (string, error) {
-		r, err := api.Resourcetags.CreateTags(api.Resourcetags.NewCreateTagsParams([]string{resourceID}, resourceType, fresh))
+		r, err := api.Resourcetags.CreateTags(api.Resourcetags.NewCreateTagsParams([]string{resourceID}, resourceType, tags))
 		if err != nil {
 			return "", err
 		}

@@ -116,6 +116,23 @@ var _ = Describe("Tags", func() {
 		Expect(err).To(MatchError(ContainSubstring("tag director already on UserVm")))
 	})
 
+	It("creates the tags of a new resource without listing what it carries", func() {
+		long := strings.Repeat("x", 300)
+		Expect(tags.Create(ctx, "Volume", vmID, map[string]string{"director": "bosh", "job": long, "empty": ""})).To(Succeed())
+		Expect(env.client.Calls()).To(Equal(map[string]int{"createTags": 1, "queryAsyncJobResult": 1}))
+		created := env.api.calls("createTags")[0]
+		Expect(sentTags(created)).To(Equal(map[string]string{"director": "bosh", "job": long[:255]}))
+		Expect(created.Get("resourceids")).To(Equal(vmID))
+		Expect(created.Get("resourcetype")).To(Equal("Volume"))
+	})
+
+	It("creates nothing for only empty values, and refuses an empty resource type or id", func() {
+		Expect(tags.Create(ctx, "UserVm", vmID, map[string]string{"director": ""})).To(Succeed())
+		Expect(tags.Create(ctx, "", vmID, map[string]string{"a": "b"})).To(MatchError(ContainSubstring("resource type")))
+		Expect(tags.Create(ctx, "UserVm", "", map[string]string{"a": "b"})).To(MatchError(ContainSubstring("id")))
+		Expect(env.client.TotalCalls()).To(BeZero())
+	})
+
 	It("deletes only the keys the resource carries", func() {
 		env.api.ok("listTags", listBody("tag", 2, tagJSON(vmID, "a", "1"), tagJSON(vmID, "b", "2")))
 		Expect(tags.Delete(ctx, "UserVm", vmID, []string{"a", "missing"})).To(Succeed())

@@ -57,7 +57,7 @@ func createDisk(ctx context.Context, env *Env, args Args) (any, error) {
 		return nil, NewCloudError(err, "%s: creating disk %s", method, spec.Name)
 	}
 
-	if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeVolume, volume.ID, ownershipTags(env)); err != nil {
+	if err := cloud.Tags().Create(ctx, cloudstack.ResourceTypeVolume, volume.ID, ownershipTags(env)); err != nil {
 		// An untagged disk would look like someone else's to an operator: take it back.
 		removeFailedDisk(ctx, env, cloud, volume.ID)
 		return nil, NewCloudError(err, "%s: tagging disk %s", method, volume.ID)

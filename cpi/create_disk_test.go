@@ -59,10 +59,11 @@ var _ = Describe("create_disk", func() {
 		Expect(first.Name).NotTo(Equal(second.Name))
 	})
 
-	It("tags the disk with the director and as BOSH's", func() {
+	It("tags the disk with the director and as BOSH's, without listing the tags a new disk cannot have", func() {
 		expectNoError(serveWith(cloud, configPath, request("create_disk", 1024, map[string]any{}, nil)))
-		Expect(cloud.tags.UpsertCallCount()).To(Equal(1))
-		_, resourceType, id, tags := cloud.tags.UpsertArgsForCall(0)
+		Expect(cloud.tags.UpsertCallCount()).To(BeZero(), "Upsert lists the tags first: a call for nothing")
+		Expect(cloud.tags.CreateCallCount()).To(Equal(1))
+		_, resourceType, id, tags := cloud.tags.CreateArgsForCall(0)
 		Expect(resourceType).To(Equal("Volume"))
 		Expect(id).To(Equal(diskVolumeID))
 		Expect(tags).To(Equal(map[string]string{"director_uuid": "dir-uuid", "bosh_managed": "true"}))
@@ -208,14 +209,14 @@ var _ = Describe("create_disk", func() {
 		})
 
 		It("removes the disk again when it cannot be tagged", func() {
-			cloud.tags.UpsertReturns(errors.New("tag service down"))
+			cloud.tags.CreateReturns(errors.New("tag service down"))
 			out := serveWith(cloud, configPath, request("create_disk", 1024, nil, nil))
 			expectDiskError(out, cpi.TypeCloudError, "create_disk: tagging disk "+diskVolumeID+": tag service down")
 			Expect(cloud.volumes.DeleteCallCount()).To(Equal(1))
 		})
 
 		It("logs, and still reports the create's error, when the clean-up fails too", func() {
-			cloud.tags.UpsertReturns(errors.New("tag service down"))
+			cloud.tags.CreateReturns(errors.New("tag service down"))
 			cloud.volumes.DeleteReturns(errors.New("delete refused"))
 			out := serveWith(cloud, configPath, request("create_disk", 1024, nil, nil))
 			expectDiskError(out, cpi.TypeCloudError, "tag service down")

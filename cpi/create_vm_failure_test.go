@@ -176,7 +176,7 @@ var _ = Describe("create_vm failing half-way", func() {
 	})
 
 	It("removes the VM and its ephemeral disk when tagging fails", func() {
-		cloud.tags.UpsertReturns(&cloudstack.APIError{Command: "createTags", HTTPCode: 530, Text: "tags are broken"})
+		cloud.tags.CreateReturns(&cloudstack.APIError{Command: "createTags", HTTPCode: 530, Text: "tags are broken"})
 		out := run()
 		Expect(out.Response.Error.Type).To(Equal(cpi.TypeCloudError))
 		Expect(out.Response.Error.Message).To(ContainSubstring("tagging VM " + newVMID))
@@ -243,8 +243,8 @@ var _ = Describe("create_vm failing half-way", func() {
 	})
 
 	It("destroys without expunge and detaches the disks when CloudStack refuses this account expunging", func() {
-		cloud.tags.UpsertReturns(errors.New("tags are broken"))
-		cloud.tags.UpsertStub = nil
+		cloud.tags.CreateReturns(errors.New("tags are broken"))
+		cloud.tags.CreateStub = nil
 		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration) error {
 			calls.add("destroy %s expunge=%t", id, expunge)
 			if expunge {
@@ -259,8 +259,8 @@ var _ = Describe("create_vm failing half-way", func() {
 	})
 
 	It("names what its cleanup could not remove", func() {
-		cloud.tags.UpsertReturns(errors.New("tags are broken"))
-		cloud.tags.UpsertStub = nil
+		cloud.tags.CreateReturns(errors.New("tags are broken"))
+		cloud.tags.CreateStub = nil
 		cloud.vms.DestroyReturns(errors.New("management server down"))
 		cloud.vms.DestroyStub = nil
 		out := run()

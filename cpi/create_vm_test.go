@@ -86,9 +86,11 @@ var _ = Describe("create_vm", func() {
 			Expect(out.Response.Result.([]any)[0]).To(Equal(newVMID))
 		})
 
-		It("tags the VM as this director's, with its deployment and instance group", func() {
+		It("tags the VM as this director's, with its deployment and instance group, without listing the tags a new VM cannot have", func() {
 			run(vmRequest(2, 3, smallVM(), networks, boshEnv()))
-			_, kind, id, tags := cloud.tags.UpsertArgsForCall(0)
+			Expect(cloud.tags.UpsertCallCount()).To(BeZero(), "Upsert lists the tags first: a call for nothing")
+			Expect(cloud.tags.CreateCallCount()).To(Equal(1))
+			_, kind, id, tags := cloud.tags.CreateArgsForCall(0)
 			Expect(kind).To(Equal("UserVm"))
 			Expect(id).To(Equal(newVMID))
 			Expect(tags).To(Equal(map[string]string{"director_uuid": "dir-uuid", "bosh_managed": "true",
@@ -243,8 +245,9 @@ var _ = Describe("create_vm", func() {
 			Expect(spec.DataDiskSizeGiB).To(Equal(int64(20)))
 			Expect(userData(cloud, 0)["disks"]).To(HaveKeyWithValue("ephemeral", map[string]any{"path": "/dev/xvdb", "volume_id": "1"}))
 			Expect(calls.all()).To(ContainElement("tag Volume " + deployDataDiskID))
-			_, _, _, tags := cloud.tags.UpsertArgsForCall(1)
+			_, _, _, tags := cloud.tags.CreateArgsForCall(1)
 			Expect(tags).To(HaveKeyWithValue("bosh_ephemeral", "true"))
+			Expect(cloud.tags.UpsertCallCount()).To(BeZero(), "a new volume has no tags to list")
 		})
 
 		It("takes a fixed offering as it is, and falls back to custom_disk when the default one is too small", func() {

@@ -154,7 +154,8 @@ func (d *vmDeletion) deleteEphemeral(ctx context.Context) error {
 }
 
 // deleteAutoAffinityGroups deletes the enable_auto_anti_affinity groups the VM was the last member of.
-// Only an expunged VM leaves its groups; failures only cost an empty group, so they are logged.
+// Only an expunged VM leaves its groups; failures only cost an empty group, so they are logged. The one
+// listing that tells a group's name also tells its members: no second look before the delete.
 func (d *vmDeletion) deleteAutoAffinityGroups(ctx context.Context) {
 	if !d.expunged {
 		return
@@ -169,13 +170,15 @@ func (d *vmDeletion) deleteAutoAffinityGroups(ctx context.Context) {
 		if !found || !isAutoAffinityGroup(group.Name, d.env.Call.DirectorUUID) {
 			continue
 		}
-		deleted, err := d.cloud.AffinityGroups().DeleteIfEmpty(ctx, id, timeout)
-		switch {
-		case err != nil:
-			d.env.Log.Warn("cpi.DeleteVM", "deleting empty affinity group '%s' (%s): %s", group.Name, id, err)
-		case deleted:
-			d.env.Log.Info("cpi.DeleteVM", "deleted affinity group '%s' (%s): VM '%s' was its last member", group.Name, id, d.cid)
+		if len(group.VMIDs) > 0 {
+			d.env.Log.Debug("cpi.DeleteVM", "keeping affinity group '%s' (%s): %d VMs are still in it", group.Name, id, len(group.VMIDs))
+			continue
 		}
+		if err := d.cloud.AffinityGroups().Delete(ctx, id, timeout); err != nil {
+			d.env.Log.Warn("cpi.DeleteVM", "deleting empty affinity group '%s' (%s): %s", group.Name, id, err)
+			continue
+		}
+		d.env.Log.Info("cpi.DeleteVM", "deleted affinity group '%s' (%s): VM '%s' was its last member", group.Name, id, d.cid)
 	}
 }
 

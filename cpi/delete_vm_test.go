@@ -55,8 +55,10 @@ var _ = Describe("delete_vm", func() {
 			"disable static NAT " + publicIPID, "remove " + lbRuleID + " [" + newVMID + "]",
 			"destroy " + newVMID + " expunge=true",
 			"delete volume " + deployDataDiskID,
-			"delete affinity group if empty " + affinityID,
+			"delete affinity group " + affinityID,
 		}))
+		Expect(cloud.affinityGroups.FindCallCount()).To(Equal(1), "the listing that names the group tells its members too")
+		Expect(cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero(), "it would list the group a second time")
 		for _, call := range calls.all() {
 			Expect(call).NotTo(ContainSubstring("delete volume " + persistentDiskID))
 		}
@@ -123,7 +125,7 @@ var _ = Describe("delete_vm", func() {
 		Expect(out.Response.Error).To(BeNil())
 		Expect(calls.all()).To(ContainElements("destroy "+newVMID+" expunge=true", "destroy "+newVMID+" expunge=false", "delete volume "+deployDataDiskID))
 		Expect(out.Stderr).To(ContainSubstring("refuses to expunge"))
-		Expect(cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero(), "a destroyed VM stays in its groups")
+		Expect(cloud.affinityGroups.FindCallCount()+cloud.affinityGroups.DeleteCallCount()).To(BeZero(), "a destroyed VM stays in its groups")
 	})
 
 	It("does not expunge when expunge_vm is false", func() {
@@ -145,7 +147,22 @@ var _ = Describe("delete_vm", func() {
 	It("keeps an affinity group it did not create automatically", func() {
 		cloud.affinityGroups.FindReturns(cloudstack.AffinityGroup{ID: affinityID, Name: "anti"}, true, nil)
 		Expect(run(newVMID).Response.Error).To(BeNil())
-		Expect(cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero())
+		Expect(cloud.affinityGroups.DeleteCallCount() + cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero())
+	})
+
+	It("keeps the automatic group while other VMs of the instance group are in it", func() {
+		cloud.affinityGroups.FindReturns(cloudstack.AffinityGroup{ID: affinityID, Name: "bosh-aa-dir-uuid-my-director-cf-router",
+			VMIDs: []string{"99999999-0000-4000-8000-000000000009"}}, true, nil)
+		Expect(run(newVMID).Response.Error).To(BeNil())
+		Expect(cloud.affinityGroups.DeleteCallCount() + cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero())
+	})
+
+	It("only logs an automatic group it could not delete: the VM is gone all the same", func() {
+		cloud.affinityGroups.DeleteStub = nil
+		cloud.affinityGroups.DeleteReturns(&cloudstack.JobError{Operation: "deleteAffinityGroup", Code: 530, Text: "group is busy"})
+		out := run(newVMID)
+		Expect(out.Response.Error).To(BeNil())
+		Expect(out.Stderr).To(ContainSubstring("group is busy"))
 	})
 
 	It("stops a VM caught on its way somewhere before detaching its disks", func() {

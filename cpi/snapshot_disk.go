@@ -52,7 +52,7 @@ func snapshotDisk(ctx context.Context, env *Env, args Args) (any, error) {
 		}
 	}
 	tags[tagManaged] = "true"
-	if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeSnapshot, snapshot.ID, tags); err != nil {
+	if err := cloud.Tags().Create(ctx, cloudstack.ResourceTypeSnapshot, snapshot.ID, tags); err != nil {
 		removeFailedSnapshot(ctx, env, cloud, snapshot.ID)
 		return nil, NewCloudError(err, "%s: tagging snapshot %s of disk '%s'", method, snapshot.ID, cid)
 	}

@@ -34,23 +34,9 @@ func (p *vmPlan) create(ctx context.Context, env *Env, cloud Cloud) (cloudstack.
 		}
 	}
 
-	var affinityIDs []string
-	for _, a := range pl.affinity {
-		if a.existing != nil {
-			affinityIDs = append(affinityIDs, a.existing.ID)
-			continue
-		}
-		group, created, err := cloud.AffinityGroups().Create(ctx, a.name, a.groupType, "BOSH: VMs of "+a.name, timeout)
-		if err != nil {
-			return fail(err, "creating affinity group '%s' (%s)", a.name, a.key)
-		}
-		if created {
-			made.affinityGroupIDs = append(made.affinityGroupIDs, group.ID)
-			env.Log.Info("cpi.CreateVM", "created affinity group '%s' (%s) of type '%s'", a.name, group.ID, a.groupType)
-		} else if group.Type != "" && group.Type != a.groupType {
-			env.Log.Warn("cpi.CreateVM", "affinity group '%s' already exists with type '%s', not '%s': using it as it is", a.name, group.Type, a.groupType)
-		}
-		affinityIDs = append(affinityIDs, group.ID)
+	affinityIDs, failed, err := p.joinAffinityGroups(ctx, env, cloud, made, timeout)
+	if err != nil {
+		return fail(err, "creating affinity group '%s' (%s)", failed.name, failed.key)
 	}
 
 	if settings := p.bootstrap.registrySettings; settings != nil {
@@ -62,6 +48,14 @@ func (p *vmPlan) create(ctx context.Context, env *Env, cloud Cloud) (cloudstack.
 
 	env.Log.Info("cpi.CreateVM", "deploying VM %s from template %s with offering '%s' in zone '%s'", p.name, pl.templateID, pl.offering.Name, pl.zone.Name)
 	vm, err := cloud.VMs().Deploy(ctx, p.deploySpec(affinityIDs), timeout)
+	if err != nil && p.affinityGroupVanished(ctx, env, cloud, err, affinityIDs) {
+		// A delete_vm of the instance group's last other VM removed the group between the look-up and the
+		// deploy: find or make it again and deploy once more, as the director's own retry would.
+		if affinityIDs, failed, err = p.joinAffinityGroups(ctx, env, cloud, made, timeout); err != nil {
+			return fail(err, "creating affinity group '%s' (%s) again", failed.name, failed.key)
+		}
+		vm, err = cloud.VMs().Deploy(ctx, p.deploySpec(affinityIDs), timeout)
+	}
 	if err != nil {
 		var createErr *cloudstack.CreateError
 		var apiErr *cloudstack.APIError
@@ -78,7 +72,7 @@ func (p *vmPlan) create(ctx context.Context, env *Env, cloud Cloud) (cloudstack.
 	if err := p.req.networks.checkMACs(vm); err != nil {
 		return fail(err, "checking the NICs of VM %s", vm.ID)
 	}
-	if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeVM, vm.ID, vmCreationTags(env, p.req.agentID, p.req.boshEnv)); err != nil {
+	if err := cloud.Tags().Create(ctx, cloudstack.ResourceTypeVM, vm.ID, vmCreationTags(env, p.req.agentID, p.req.boshEnv)); err != nil {
 		return fail(err, "tagging VM %s", vm.ID)
 	}
 
@@ -157,7 +151,7 @@ func (p *vmPlan) createEphemeralDisk(ctx context.Context, env *Env, cloud Cloud,
 			env.Log.Warn("cpi.CreateVM", "ephemeral volume %s got device id %d, not %d: the agent's disk hint may be wrong", v.ID, v.DeviceID, ephemeralDeviceID)
 		}
 	}
-	if err := cloud.Tags().Upsert(ctx, cloudstack.ResourceTypeVolume, volume.ID, ephemeralVolumeTags(env)); err != nil {
+	if err := cloud.Tags().Create(ctx, cloudstack.ResourceTypeVolume, volume.ID, ephemeralVolumeTags(env)); err != nil {
 		return fmt.Errorf("tagging ephemeral volume %s: %w", volume.ID, err)
 	}
 	env.Log.Info("cpi.CreateVM", "VM %s has ephemeral disk %s (offering '%s')", vm.ID, volume.ID, p.ephemeral.offering.Name)

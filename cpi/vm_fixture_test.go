@@ -145,7 +145,7 @@ func vmCloud() (*fakeCloud, *callLog) {
 		return cloudstack.Volume{ID: id}, nil
 	}
 	cloud.volumes.DeleteStub = func(_ context.Context, id string) error { log.add("delete volume %s", id); return nil }
-	cloud.tags.UpsertStub = func(_ context.Context, kind, id string, _ map[string]string) error {
+	cloud.tags.CreateStub = func(_ context.Context, kind, id string, _ map[string]string) error {
 		log.add("tag %s %s", kind, id)
 		return nil
 	}
@@ -176,6 +176,10 @@ func vmCloud() (*fakeCloud, *callLog) {
 	cloud.affinityGroups.DeleteIfEmptyStub = func(_ context.Context, id string, _ time.Duration) (bool, error) {
 		log.add("delete affinity group if empty %s", id)
 		return true, nil
+	}
+	cloud.affinityGroups.DeleteStub = func(_ context.Context, id string, _ time.Duration) error {
+		log.add("delete affinity group %s", id)
+		return nil
 	}
 	return cloud, log
 }
@@ -253,6 +257,6 @@ func expectNothingCreated(cloud *fakeCloud) {
 	Expect(cloud.publicIPs.EnableStaticNATCallCount()).To(BeZero(), "enableStaticNat")
 	Expect(cloud.loadBalancers.CreateCallCount()).To(BeZero(), "createLoadBalancerRule")
 	Expect(cloud.loadBalancers.AssignCallCount()).To(BeZero(), "assignToLoadBalancerRule")
-	Expect(cloud.tags.UpsertCallCount()).To(BeZero(), "createTags")
+	Expect(cloud.tags.CreateCallCount()).To(BeZero(), "createTags")
 	Expect(cloud.templates.CopyCallCount()).To(BeZero(), "copyTemplate")
 }

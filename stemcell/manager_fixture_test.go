@@ -226,6 +226,11 @@ func (t journalingTags) Upsert(ctx context.Context, resourceType, resourceID str
 	return t.fake.Upsert(ctx, resourceType, resourceID, tags)
 }
 
+func (t journalingTags) Create(ctx context.Context, resourceType, resourceID string, tags map[string]string) error {
+	t.c.record("Tags.Create " + resourceType + " " + resourceID)
+	return t.fake.Create(ctx, resourceType, resourceID, tags)
+}
+
 func (t journalingTags) Delete(ctx context.Context, resourceType, resourceID string, keys []string) error {
 	t.c.record("Tags.Delete " + resourceType + " " + resourceID)
 	return t.fake.Delete(ctx, resourceType, resourceID, keys)
