@@ -27,6 +27,7 @@ type boshRegistry struct {
 	settings map[string]string // by instance id
 	// failNext is how many of the next requests answer 500, for the fault soak.
 	failNext int
+	requests int
 }
 
 func startBoshRegistry() *boshRegistry {
@@ -55,6 +56,7 @@ func (r *boshRegistry) serve(w http.ResponseWriter, req *http.Request) {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.requests++
 	if r.failNext > 0 {
 		r.failNext--
 		w.WriteHeader(http.StatusInternalServerError)
@@ -121,4 +123,11 @@ func (r *boshRegistry) failRequests(n int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.failNext = n
+}
+
+// requestCount is how many authenticated requests the registry has had.
+func (r *boshRegistry) requestCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.requests
 }
