@@ -27,7 +27,7 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	c := &Client{opts: opts, transport: newAPITransport(opts.newTransport(), opts.Logger)}
+	c := &Client{opts: opts, transport: newAPITransport(opts.newTransport(), opts.Logger, opts.Clock)}
 	c.jobs = &jobPoller{
 		query:    c.queryJob,
 		clock:    opts.Clock,

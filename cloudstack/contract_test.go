@@ -300,15 +300,16 @@ var _ = Describe("contract with the bundled simulator", Label("contract"), func(
 			Expect(err.Error()).NotTo(ContainSubstring(testAPIKey))
 		})
 
-		It("classifies throttling as transient", func() {
+		It("classifies throttling that outlasts the wrapper's own retries as transient", func() {
 			env := newSimEnv(nil)
-			Expect(env.sim.AddFault(simulator.FaultRule{Command: "listZones", Nth: 1, Kind: "http", ErrorCode: 429, Message: "api limit reached"})).To(Succeed())
+			Expect(env.sim.AddFault(simulator.FaultRule{Command: "listZones", Nth: 0, Kind: "http", ErrorCode: 429, Message: "api limit reached"})).To(Succeed())
 			_, err := env.client.Zones().List(ctx)
 			var apiErr *cloudstack.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.HTTPCode).To(Equal(429))
 			Expect(cloudstack.IsTransient(err)).To(BeTrue())
 
+			Expect(env.sim.SetFaults(simulator.FaultConfig{})).To(Succeed())
 			_, err = env.client.Zones().List(ctx)
 			Expect(err).NotTo(HaveOccurred())
 		})

@@ -8,6 +8,8 @@
 //
 //   - one HTTP transport with verified TLS, proxies from the environment,
 //     bounded requests, per-command call counting and secret-free debug logs;
+//     a call CloudStack throttled (HTTP 429, refused before it ran) is sent
+//     again once the throttling window has passed, a bounded number of times;
 //   - typed errors parsed out of cloudstack-go's plain error strings, and
 //     classifiers (IsNotFound, IsCapacity, IsTransient, IsAuth) that see
 //     through wrapping;

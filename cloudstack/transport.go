@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,15 +19,16 @@ import (
 // not CloudStack JSON (a proxy's HTML 502, say) into an HTTPStatusError,
 // which cloudstack-go would otherwise report as a bare JSON syntax error.
 type apiTransport struct {
-	next http.RoundTripper
-	log  Logger
+	next  http.RoundTripper
+	log   Logger
+	clock Clock
 
 	mu    sync.Mutex
 	calls map[string]int
 }
 
-func newAPITransport(next http.RoundTripper, log Logger) *apiTransport {
-	return &apiTransport{next: next, log: log, calls: map[string]int{}}
+func newAPITransport(next http.RoundTripper, log Logger, clock Clock) *apiTransport {
+	return &apiTransport{next: next, log: log, clock: clock, calls: map[string]int{}}
 }
 
 func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -34,21 +37,74 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	command := params.Get("command")
-	t.count(command)
 
-	started := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	took := time.Since(started).Round(time.Millisecond)
-	if err != nil {
-		t.log.Debug(logTag, "%s %s %s failed after %s: %v", req.Method, command, describeParams(params), took, err)
+	for attempt := 1; ; attempt++ {
+		t.count(command)
+		started := time.Now()
+		resp, err := t.next.RoundTrip(req)
+		took := time.Since(started).Round(time.Millisecond)
+		if err != nil {
+			t.log.Debug(logTag, "%s %s %s failed after %s: %v", req.Method, command, describeParams(params), took, err)
+			return nil, err
+		}
+		t.log.Debug(logTag, "%s %s %s -> %d in %s", req.Method, command, describeParams(params), resp.StatusCode, took)
+
+		if resp.StatusCode == http.StatusOK {
+			return resp, nil
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || attempt > maxThrottleRetries {
+			return checkErrorBody(command, params, resp)
+		}
+		// CloudStack refuses a throttled call before running it, so any command may be sent again.
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		wait := throttleWait(body, attempt)
+		t.log.Warn(logTag, "%s was throttled by CloudStack (HTTP 429); sending it again in %s (attempt %d of %d)",
+			command, wait, attempt+1, maxThrottleRetries+1)
+		if req, err = t.again(req, wait); err != nil {
+			// Out of time: CloudStack's own answer says best what happened.
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			return checkErrorBody(command, params, resp)
+		}
+	}
+}
+
+// maxThrottleRetries bounds how often one call is sent again after a 429; the request's own deadline
+// (the HTTP timeout) bounds the time.
+const maxThrottleRetries = 8
+
+// throttleHint is how CloudStack says when the window ends: "please retry after [<ms>] ms".
+var throttleHint = regexp.MustCompile(`retry after \[(\d+)\] ms`)
+
+// throttleWait is how long to wait before sending a throttled call again: until CloudStack's window
+// ends when it says, else a backoff; capped, so a long window costs a few bounded attempts.
+func throttleWait(body []byte, attempt int) time.Duration {
+	wait := time.Duration(250<<min(attempt-1, 4)) * time.Millisecond
+	if m := throttleHint.FindSubmatch(body); m != nil {
+		if ms, err := strconv.Atoi(string(m[1])); err == nil {
+			wait = time.Duration(ms)*time.Millisecond + 25*time.Millisecond // past the window's edge
+		}
+	}
+	return min(wait, 5*time.Second)
+}
+
+// again waits, then returns the request ready to be sent once more (its body rewound).
+func (t *apiTransport) again(req *http.Request, wait time.Duration) (*http.Request, error) {
+	if err := t.clock.Sleep(req.Context(), wait); err != nil {
 		return nil, err
 	}
-	t.log.Debug(logTag, "%s %s %s -> %d in %s", req.Method, command, describeParams(params), resp.StatusCode, took)
-
-	if resp.StatusCode == http.StatusOK {
-		return resp, nil
+	next := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		next.Body = body
 	}
-	return checkErrorBody(command, params, resp)
+	return next, nil
 }
 
 func (t *apiTransport) count(command string) {

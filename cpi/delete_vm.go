@@ -14,10 +14,10 @@ import (
 //
 // In order: persistent disks are detached (the VM stopped first if it runs, so no disk is pulled from a
 // live guest), the ephemeral disk too; the VM's static NAT and load balancer assignments are removed;
-// the VM is destroyed, expunged when cloudstack.expunge_vm says so (and CloudStack allows it); then the
-// ephemeral disk, an automatic anti-affinity group left empty and the registry settings (registry mode)
-// are deleted. Every step before the destroy that fails stops the call with the VM still there, so the
-// director's retry starts over; a VM already gone is success.
+// the registry settings (registry mode) are deleted; the VM is destroyed, expunged when
+// cloudstack.expunge_vm says so (and CloudStack allows it); then the ephemeral disk and an automatic
+// anti-affinity group left empty are deleted. Every step before the destroy that fails stops the call
+// with the VM still there, so the director's retry starts over; a VM already gone is success.
 func deleteVM(ctx context.Context, env *Env, args Args) (any, error) {
 	cloud, err := env.Cloud()
 	if err != nil {
@@ -31,18 +31,20 @@ func deleteVM(ctx context.Context, env *Env, args Args) (any, error) {
 	if !found {
 		env.Log.Info("cpi.DeleteVM", "VM '%s' is already gone", cid)
 		if !cloudstack.IsID(cid) {
-			deleteRegistrySettings(ctx, env, cid) // an older CPI's VM: its cid was its name
+			// An older CPI's VM: its cid was its name, the settings' key.
+			if err := deleteRegistrySettings(ctx, env, cid); err != nil {
+				return nil, NewCloudError(err, "delete_vm: deleting the registry settings of VM '%s'", cid)
+			}
 		}
 		return nil, nil
 	}
 	d := vmDeletion{env: env, cloud: cloud, vm: vm, cid: cid}
-	for _, step := range []func(context.Context) error{d.detachDisks, d.unwire, d.destroy, d.deleteEphemeral} {
+	for _, step := range []func(context.Context) error{d.detachDisks, d.unwire, d.forgetSettings, d.destroy, d.deleteEphemeral} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
 	}
 	d.deleteAutoAffinityGroups(ctx)
-	deleteRegistrySettings(ctx, env, vm.Name)
 	env.Log.Info("cpi.DeleteVM", "VM '%s' (%s) is deleted", cid, vm.ID)
 	return nil, nil
 }
@@ -182,16 +184,26 @@ func (d *vmDeletion) deleteAutoAffinityGroups(ctx context.Context) {
 	}
 }
 
-// deleteRegistrySettings removes a registry-mode VM's settings; a failure only leaves a stale entry.
-func deleteRegistrySettings(ctx context.Context, env *Env, instanceID string) {
+// forgetSettings deletes a registry-mode VM's settings before the VM is destroyed: they are stored under
+// the VM's name, which no retry could learn once the VM is gone, so a failure here stops delete_vm while
+// the director's retry can still do both.
+func (d *vmDeletion) forgetSettings(ctx context.Context) error {
+	if err := deleteRegistrySettings(ctx, d.env, d.vm.Name); err != nil {
+		return NewCloudError(err, "delete_vm: deleting the registry settings of VM '%s' (the VM is not deleted)", d.cid)
+	}
+	return nil
+}
+
+// deleteRegistrySettings removes a registry-mode VM's settings; outside registry mode it does nothing.
+func deleteRegistrySettings(ctx context.Context, env *Env, instanceID string) error {
 	if !registryMode(env) || instanceID == "" {
-		return
+		return nil
 	}
 	if err := registryClient(env).Delete(ctx, instanceID); err != nil {
-		env.Log.Warn("cpi.DeleteVM", "could not delete the registry settings of '%s': %s", instanceID, err)
-		return
+		return err
 	}
 	env.Log.Info("cpi.DeleteVM", "deleted the registry settings of '%s'", instanceID)
+	return nil
 }
 
 // isExpungeRefused recognises CloudStack refusing the expunge flag to an account that may not expunge

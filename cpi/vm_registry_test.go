@@ -18,6 +18,8 @@ type vmRegistry struct {
 	mu       sync.Mutex
 	log      []string
 	settings map[string]string
+	// failing makes every request answer 500, as a registry that is down.
+	failing bool
 }
 
 func newVMRegistry() *vmRegistry {
@@ -31,6 +33,11 @@ func newVMRegistry() *vmRegistry {
 			return
 		}
 		r.log = append(r.log, req.Method+" "+req.URL.Path)
+		if r.failing {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"status":"error"}`))
+			return
+		}
 		switch req.Method {
 		case http.MethodPut:
 			body, _ := io.ReadAll(req.Body)
@@ -100,6 +107,20 @@ var _ = Describe("VMs of stemcells of API version 1 with a registry", func() {
 		Expect(out.Response.Error).To(BeNil())
 		Expect(registry.requests()).To(BeEmpty())
 		Expect(userData(cloud, 0)).To(HaveKeyWithValue("agent_id", "agent-007"))
+	})
+
+	It("keeps the VM when its registry settings cannot be deleted, so that the director's retry deletes both", func() {
+		// Once the VM is gone its name, the settings' key, is gone too: no retry could find the settings.
+		cloud.vms.GetReturns(vmRow("Running"), true, nil)
+		cloud.volumes.ListByVMStub = nil
+		registry.mu.Lock()
+		registry.failing = true
+		registry.mu.Unlock()
+		out := serveWith(cloud, writeConfig(GinkgoT().TempDir(), cfg), vmMethodRequest(2, 1, "delete_vm", newVMID))
+		Expect(out.Response.Error).NotTo(BeNil())
+		Expect(out.Response.Error.Type).To(Equal("Bosh::Clouds::CloudError"))
+		Expect(out.Response.Error.Message).To(ContainSubstring("registry settings of VM '" + newVMID + "'"))
+		Expect(cloud.vms.DestroyCallCount()).To(BeZero())
 	})
 
 	It("deletes the registry settings with the VM", func() {
