@@ -245,7 +245,7 @@ var _ = Describe("create_vm failing half-way", func() {
 	It("destroys without expunge and detaches the disks when CloudStack refuses this account expunging", func() {
 		cloud.tags.UpsertReturns(errors.New("tags are broken"))
 		cloud.tags.UpsertStub = nil
-		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration) error {
+		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration, _ ...string) error {
 			calls.add("destroy %s expunge=%t", id, expunge)
 			if expunge {
 				return &cloudstack.JobError{Operation: "destroyVirtualMachine", Code: 530, Text: "Parameter expunge can be passed by Admin only"}
