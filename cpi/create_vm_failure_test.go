@@ -267,6 +267,16 @@ var _ = Describe("create_vm failing half-way", func() {
 		Expect(out.Response.Error.Message).To(ContainSubstring("cleanup could not remove VM " + newVMID))
 	})
 
+	It("names the VM's data disks when it cannot list them, as the expunge leaves them detached", func() {
+		cloud.tags.UpsertReturns(errors.New("tags are broken"))
+		cloud.tags.UpsertStub = nil
+		cloud.volumes.ListByVMStub = nil
+		cloud.volumes.ListByVMReturns(nil, errors.New("listVolumes: context deadline exceeded"))
+		out := run()
+		Expect(out.Response.Error.Message).To(ContainSubstring("cleanup could not remove the data disks of VM " + newVMID))
+		Expect(out.Response.Error.Message).To(ContainSubstring("remove by hand"))
+	})
+
 	It("removes the registry settings it stored when the deploy fails", func() {
 		registry := newVMRegistry()
 		cfg["registry"] = map[string]any{"endpoint": registry.server.URL, "username": "admin", "password": "registry-pw"}
