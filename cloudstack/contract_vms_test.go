@@ -3,6 +3,7 @@ package cloudstack_test
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -307,6 +308,25 @@ var _ = Describe("contract with the bundled simulator: VMs", Label("contract"), 
 			Expect(err).To(HaveOccurred())
 			Expect(cloudstack.IsNotFound(err)).To(BeFalse())
 			Expect(env.vmState(vm.ID)).To(Equal(cloudstack.VMStateRunning))
+		})
+
+		It("deletes the data disks it is given in the same job, whether or not it expunges", func() {
+			for _, expunge := range []bool{true, false} {
+				vm := env.deploy(env.spec(fmt.Sprintf("vm-doomed-disks-%t", expunge)))
+				doomed := env.createDisk(fmt.Sprintf("ephemeral-%t", expunge), 5)
+				kept := env.createDisk(fmt.Sprintf("persistent-%t", expunge), 5)
+				for _, disk := range []cloudstack.Volume{doomed, kept} {
+					_, err := env.client.Volumes().Attach(env.ctx, disk.ID, vm.ID, jobTimeout)
+					Expect(err).NotTo(HaveOccurred())
+				}
+
+				Expect(env.client.VMs().Destroy(env.ctx, vm.ID, expunge, jobTimeout, doomed.ID)).To(Succeed())
+				_, found := env.getVolume(doomed.ID)
+				Expect(found).To(BeFalse(), "expunge=%t: the named disk is deleted with the VM", expunge)
+				survivor, found := env.getVolume(kept.ID)
+				Expect(found).To(BeTrue(), "expunge=%t: a disk not named survives", expunge)
+				Expect(survivor.Gone()).To(BeFalse())
+			}
 		})
 
 		It("keeps an attached persistent disk, detached, when the VM is expunged", func() {

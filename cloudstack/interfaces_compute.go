@@ -29,8 +29,10 @@ type VMs interface {
 	// Destroy destroys the VM, and expunges it when expunge is set (a VM in
 	// Error is always expunged). A VM that is already gone counts as destroyed.
 	// Data disks stay attached to a Destroyed VM and are detached, not deleted,
-	// when it is expunged.
-	Destroy(ctx context.Context, id string, expunge bool, timeout time.Duration) error
+	// when it is expunged, except deleteVolumeIDs: data disks attached to the
+	// VM that CloudStack deletes in the same job (volumeids), so that they
+	// cannot outlive it whatever happens to the caller.
+	Destroy(ctx context.Context, id string, expunge bool, timeout time.Duration, deleteVolumeIDs ...string) error
 	// Expunge removes a Destroyed (or Error) VM now; an expunged one counts as done.
 	Expunge(ctx context.Context, id string, timeout time.Duration) error
 	Reboot(ctx context.Context, id string, timeout time.Duration) error

@@ -11,7 +11,7 @@ import (
 // The VM operations after deploy. All but SetDisplayName are async commands
 // whose state rules CloudStack checks inside the job.
 
-func (s *vmService) Destroy(ctx context.Context, id string, expunge bool, timeout time.Duration) error {
+func (s *vmService) Destroy(ctx context.Context, id string, expunge bool, timeout time.Duration, deleteVolumeIDs ...string) error {
 	if !IsID(id) {
 		return fmt.Errorf("VM id %q is not a CloudStack uuid", id)
 	}
@@ -20,6 +20,9 @@ func (s *vmService) Destroy(ctx context.Context, id string, expunge bool, timeou
 		p := api.VirtualMachine.NewDestroyVirtualMachineParams(id)
 		if expunge {
 			p.SetExpunge(true)
+		}
+		if len(deleteVolumeIDs) > 0 {
+			p.SetVolumeids(deleteVolumeIDs)
 		}
 		r, err := api.VirtualMachine.DestroyVirtualMachine(p)
 		if err != nil {

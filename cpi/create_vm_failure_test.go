@@ -245,7 +245,7 @@ var _ = Describe("create_vm failing half-way", func() {
 	It("destroys without expunge and detaches the disks when CloudStack refuses this account expunging", func() {
 		cloud.tags.CreateReturns(errors.New("tags are broken"))
 		cloud.tags.CreateStub = nil
-		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration) error {
+		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration, _ ...string) error {
 			calls.add("destroy %s expunge=%t", id, expunge)
 			if expunge {
 				return &cloudstack.JobError{Operation: "destroyVirtualMachine", Code: 530, Text: "Parameter expunge can be passed by Admin only"}
@@ -265,6 +265,16 @@ var _ = Describe("create_vm failing half-way", func() {
 		cloud.vms.DestroyStub = nil
 		out := run()
 		Expect(out.Response.Error.Message).To(ContainSubstring("cleanup could not remove VM " + newVMID))
+	})
+
+	It("names the VM's data disks when it cannot list them, as the expunge leaves them detached", func() {
+		cloud.tags.UpsertReturns(errors.New("tags are broken"))
+		cloud.tags.UpsertStub = nil
+		cloud.volumes.ListByVMStub = nil
+		cloud.volumes.ListByVMReturns(nil, errors.New("listVolumes: context deadline exceeded"))
+		out := run()
+		Expect(out.Response.Error.Message).To(ContainSubstring("cleanup could not remove the data disks of VM " + newVMID))
+		Expect(out.Response.Error.Message).To(ContainSubstring("remove by hand"))
 	})
 
 	It("removes the registry settings it stored when the deploy fails", func() {

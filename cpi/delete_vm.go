@@ -13,10 +13,10 @@ import (
 //	delete_vm(vm_cid) -> null
 //
 // In order: persistent disks are detached (the VM stopped first if it runs, so no disk is pulled from a
-// live guest), the ephemeral disk too; the VM's static NAT and load balancer assignments are removed;
-// the registry settings (registry mode) are deleted; the VM is destroyed, expunged when
-// cloudstack.expunge_vm says so (and CloudStack allows it); then the ephemeral disk and an automatic
-// anti-affinity group left empty are deleted. Every step before the destroy that fails stops the call
+// live guest); the VM's static NAT and load balancer assignments are removed; the registry settings
+// (registry mode) are deleted; the VM is destroyed, expunged when cloudstack.expunge_vm says so (and
+// CloudStack allows it), and its ephemeral disk deleted in the same job; then an automatic anti-affinity
+// group left empty is deleted. Every step before the destroy that fails stops the call
 // with the VM still there, so the director's retry starts over; a VM already gone is success.
 func deleteVM(ctx context.Context, env *Env, args Args) (any, error) {
 	cloud, err := env.Cloud()
@@ -59,20 +59,24 @@ type vmDeletion struct {
 	expunged  bool
 }
 
-// detachDisks detaches every data disk: persistent ones so they survive, ephemeral ones so they can be
-// deleted whether or not the VM is expunged (a destroyed VM keeps its data disks attached).
+// detachDisks detaches the persistent disks, so they survive the VM. The ephemeral ones stay attached:
+// the destroy deletes them with the VM in one CloudStack job. Detached first, they would be forgotten by
+// the director's retry whenever a later step failed (a retry finds disks through the VM).
 func (d *vmDeletion) detachDisks(ctx context.Context) error {
 	cs := d.env.Config.CloudStack
 	volumes, err := d.cloud.Volumes().ListByVM(ctx, d.vm.ID, cloudstack.VolumeTypeDataDisk)
 	if err != nil {
 		return NewCloudError(err, "delete_vm: listing the disks of VM '%s'", d.cid)
 	}
+	var persistent []cloudstack.Volume
 	for _, v := range volumes {
 		if isEphemeralDisk(v) {
 			d.ephemeral = append(d.ephemeral, v)
+		} else {
+			persistent = append(persistent, v)
 		}
 	}
-	if len(volumes) == 0 {
+	if len(persistent) == 0 {
 		return nil
 	}
 	if d.vm.Failed() {
@@ -87,15 +91,11 @@ func (d *vmDeletion) detachDisks(ctx context.Context) error {
 			return NewCloudError(err, "delete_vm: stopping VM '%s' (%s) to detach its disks", d.cid, d.vm.State)
 		}
 	}
-	for _, v := range volumes {
-		kind := "persistent disk"
-		if isEphemeralDisk(v) {
-			kind = "ephemeral disk"
-		}
+	for _, v := range persistent {
 		if _, err := d.cloud.Volumes().Detach(ctx, v.ID, cs.Timeout.For("detach_volume")); err != nil {
-			return NewCloudError(err, "delete_vm: detaching %s %s from VM '%s' (the VM is not deleted)", kind, v.ID, d.cid)
+			return NewCloudError(err, "delete_vm: detaching persistent disk %s from VM '%s' (the VM is not deleted)", v.ID, d.cid)
 		}
-		d.env.Log.Info("cpi.DeleteVM", "detached %s %s (%s) from VM '%s'", kind, v.ID, v.Name, d.cid)
+		d.env.Log.Info("cpi.DeleteVM", "detached persistent disk %s (%s) from VM '%s'", v.ID, v.Name, d.cid)
 	}
 	return nil
 }
@@ -126,17 +126,22 @@ func (d *vmDeletion) unwire(ctx context.Context) error {
 	return nil
 }
 
-// destroy destroys the VM, expunged if so configured. An account CloudStack does not let expunge gets
-// a plain destroy (CloudStack expunges it after expunge.delay), logged so the operator knows why.
+// destroy destroys the VM, expunged if so configured, and its ephemeral disks with it. An account
+// CloudStack does not let expunge gets a plain destroy (CloudStack expunges it after expunge.delay),
+// logged so the operator knows why.
 func (d *vmDeletion) destroy(ctx context.Context) error {
 	cs := d.env.Config.CloudStack
 	timeout := cs.Timeout.For("delete_vm")
-	err := d.cloud.VMs().Destroy(ctx, d.vm.ID, cs.ExpungeVM, timeout)
+	var ephemeral []string
+	for _, v := range d.ephemeral {
+		ephemeral = append(ephemeral, v.ID)
+	}
+	err := d.cloud.VMs().Destroy(ctx, d.vm.ID, cs.ExpungeVM, timeout, ephemeral...)
 	d.expunged = cs.ExpungeVM && err == nil
 	if cs.ExpungeVM && isExpungeRefused(err) {
 		d.env.Log.Warn("cpi.DeleteVM", "CloudStack refuses to expunge VM '%s' for this account (%s): destroying it without expunge; "+
 			"CloudStack expunges it after its expunge.delay (set cloudstack.expunge_vm to false to skip this attempt)", d.cid, err)
-		err = d.cloud.VMs().Destroy(ctx, d.vm.ID, false, timeout)
+		err = d.cloud.VMs().Destroy(ctx, d.vm.ID, false, timeout, ephemeral...)
 	}
 	if err != nil {
 		return NewCloudError(err, "delete_vm: destroying VM '%s'", d.cid)
@@ -145,12 +150,25 @@ func (d *vmDeletion) destroy(ctx context.Context) error {
 	return nil
 }
 
+// deleteEphemeral deletes what is left of the ephemeral disks: nothing, unless the cloud predates
+// destroyVirtualMachine's volumeids (CloudStack 4.12) and ignored it.
 func (d *vmDeletion) deleteEphemeral(ctx context.Context) error {
+	cs := d.env.Config.CloudStack
 	for _, v := range d.ephemeral {
-		if err := d.cloud.Volumes().Delete(ctx, v.ID); err != nil {
+		left, found, err := d.cloud.Volumes().Get(ctx, v.ID)
+		if err == nil && (!found || left.Gone()) {
+			continue
+		}
+		if err == nil && left.Attached() {
+			_, err = d.cloud.Volumes().Detach(ctx, v.ID, cs.Timeout.For("detach_volume"))
+		}
+		if err == nil {
+			err = d.cloud.Volumes().Delete(ctx, v.ID)
+		}
+		if err != nil {
 			return NewCloudError(err, "delete_vm: VM '%s' is destroyed but its ephemeral disk %s (%s) could not be deleted: delete it by hand", d.cid, v.ID, v.Name)
 		}
-		d.env.Log.Info("cpi.DeleteVM", "deleted ephemeral disk %s (%s)", v.ID, v.Name)
+		d.env.Log.Info("cpi.DeleteVM", "deleted ephemeral disk %s (%s), which CloudStack kept after destroying the VM", v.ID, v.Name)
 	}
 	return nil
 }

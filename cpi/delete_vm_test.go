@@ -45,23 +45,38 @@ var _ = Describe("delete_vm", func() {
 		return serveWith(cloud, writeConfig(GinkgoT().TempDir(), cfg), request("delete_vm", cid))
 	}
 
-	It("detaches the disks of the stopped VM, unwires it, destroys it, then deletes only the ephemeral disk", func() {
+	It("detaches the persistent disk of the stopped VM, unwires it, and destroys it with only the ephemeral disk", func() {
 		out := run(newVMID)
 		Expect(out.Response.Error).To(BeNil(), out.Stdout)
 		Expect(out.Response.Result).To(BeNil())
 		Expect(calls.all()).To(Equal([]string{
 			"stop " + newVMID + " forced=true",
-			"detach " + deployDataDiskID, "detach " + persistentDiskID,
+			"detach " + persistentDiskID,
 			"disable static NAT " + publicIPID, "remove " + lbRuleID + " [" + newVMID + "]",
-			"destroy " + newVMID + " expunge=true",
-			"delete volume " + deployDataDiskID,
+			"destroy " + newVMID + " expunge=true deleting [" + deployDataDiskID + "]",
 			"delete affinity group " + affinityID,
 		}))
 		Expect(cloud.affinityGroups.FindCallCount()).To(Equal(1), "the listing that names the group tells its members too")
 		Expect(cloud.affinityGroups.DeleteIfEmptyCallCount()).To(BeZero(), "it would list the group a second time")
 		for _, call := range calls.all() {
-			Expect(call).NotTo(ContainSubstring("delete volume " + persistentDiskID))
+			Expect(call).NotTo(ContainSubstring(persistentDiskID + "]"))
 		}
+	})
+
+	It("keeps the ephemeral disk attached until the destroy, so a retry after a failed step still finds it", func() {
+		cloud.publicIPs.FindStaticNATOfVMReturns(nil, errors.New("listPublicIpAddresses: error 530"))
+		out := run(newVMID)
+		Expect(out.Response.Error).NotTo(BeNil())
+		Expect(calls.all()).NotTo(ContainElement("detach " + deployDataDiskID))
+		Expect(cloud.vms.DestroyCallCount()).To(BeZero())
+	})
+
+	It("deletes an ephemeral disk CloudStack kept after the destroy (before 4.12 it ignores volumeids)", func() {
+		cloud.volumes.GetReturns(cloudstack.Volume{ID: deployDataDiskID, Name: "DATA-7", State: "Ready"}, true, nil)
+		out := run(newVMID)
+		Expect(out.Response.Error).To(BeNil(), out.Stdout)
+		Expect(calls.all()).To(ContainElement("delete volume " + deployDataDiskID))
+		Expect(calls.all()).NotTo(ContainElement("detach "+deployDataDiskID), "a detached one is deleted at once")
 	})
 
 	It("succeeds for a VM that is already gone, touching nothing", func() {
@@ -93,8 +108,8 @@ var _ = Describe("delete_vm", func() {
 		Expect(out.Response.Error).To(BeNil())
 		_, name := cloud.vms.FindByNameArgsForCall(0)
 		Expect(name).To(Equal("cpivm-1234"))
-		Expect(calls.all()).To(ContainElement("delete volume " + deployDataDiskID))
-		Expect(calls.all()).NotTo(ContainElement(HavePrefix("stop")), "a stopped VM is not stopped again")
+		Expect(calls.all()).To(ContainElement("destroy " + newVMID + " expunge=true deleting [" + deployDataDiskID + "]"))
+		Expect(calls.all()).NotTo(ContainElement(HavePrefix("stop")), "a VM without persistent disks is not stopped")
 	})
 
 	It("leaves the VM in place and says so when a persistent disk cannot be detached", func() {
@@ -114,8 +129,8 @@ var _ = Describe("delete_vm", func() {
 	})
 
 	It("destroys without expunge, logging why, when CloudStack refuses this account expunging", func() {
-		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration) error {
-			calls.add("destroy %s expunge=%t", id, expunge)
+		cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration, volumeIDs ...string) error {
+			calls.add("%s", destroyCall(id, expunge, volumeIDs))
 			if expunge {
 				return &cloudstack.JobError{Operation: "destroyVirtualMachine", Code: 530, Text: "Parameter expunge can be passed by Admin only"}
 			}
@@ -123,7 +138,8 @@ var _ = Describe("delete_vm", func() {
 		}
 		out := run(newVMID)
 		Expect(out.Response.Error).To(BeNil())
-		Expect(calls.all()).To(ContainElements("destroy "+newVMID+" expunge=true", "destroy "+newVMID+" expunge=false", "delete volume "+deployDataDiskID))
+		Expect(calls.all()).To(ContainElements("destroy "+newVMID+" expunge=true deleting ["+deployDataDiskID+"]",
+			"destroy "+newVMID+" expunge=false deleting ["+deployDataDiskID+"]"))
 		Expect(out.Stderr).To(ContainSubstring("refuses to expunge"))
 		Expect(cloud.affinityGroups.FindCallCount()+cloud.affinityGroups.DeleteCallCount()).To(BeZero(), "a destroyed VM stays in its groups")
 	})
@@ -131,8 +147,8 @@ var _ = Describe("delete_vm", func() {
 	It("does not expunge when expunge_vm is false", func() {
 		cfg["cloudstack"].(map[string]any)["expunge_vm"] = false
 		Expect(run(newVMID).Response.Error).To(BeNil())
-		Expect(calls.all()).To(ContainElement("destroy " + newVMID + " expunge=false"))
-		Expect(calls.all()).NotTo(ContainElement("destroy " + newVMID + " expunge=true"))
+		Expect(calls.all()).To(ContainElement(HavePrefix("destroy " + newVMID + " expunge=false")))
+		Expect(calls.all()).NotTo(ContainElement(HavePrefix("destroy " + newVMID + " expunge=true")))
 	})
 
 	It("fails on any other destroy error, with CloudStack's text", func() {
@@ -168,14 +184,14 @@ var _ = Describe("delete_vm", func() {
 	It("stops a VM caught on its way somewhere before detaching its disks", func() {
 		cloud.vms.GetReturns(vmRow("Starting"), true, nil)
 		Expect(run(newVMID).Response.Error).To(BeNil())
-		Expect(calls.all()[:2]).To(Equal([]string{"stop " + newVMID + " forced=true", "detach " + deployDataDiskID}))
+		Expect(calls.all()[:2]).To(Equal([]string{"stop " + newVMID + " forced=true", "detach " + persistentDiskID}))
 	})
 
 	It("skips detaching on a VM in Error, which the destroy expunges with its disks detached", func() {
 		cloud.vms.GetReturns(vmRow("Error"), true, nil)
 		Expect(run(newVMID).Response.Error).To(BeNil())
 		Expect(calls.all()).NotTo(ContainElement(HavePrefix("detach")))
-		Expect(calls.all()).To(ContainElements("destroy "+newVMID+" expunge=true", "delete volume "+deployDataDiskID))
+		Expect(calls.all()).To(ContainElement("destroy " + newVMID + " expunge=true deleting [" + deployDataDiskID + "]"))
 	})
 
 	It("reports a lookup failure as a CloudError", func() {

@@ -61,7 +61,11 @@ func (c *createdByCall) undo() []string {
 	}
 	volumes := slices.Clone(c.volumeIDs)
 	if c.vmID != "" {
-		dataDisks, err := c.destroyVM(ctx, timeout)
+		dataDisks, listErr, err := c.destroyVM(ctx, timeout)
+		if listErr != nil {
+			// The expunge detaches them and nothing ties them to this call any more.
+			keep("the data disks of VM "+c.vmID+" (listing them failed)", listErr)
+		}
 		if err != nil {
 			keep("VM "+c.vmID, err)
 		}
@@ -95,11 +99,11 @@ func (c *createdByCall) undo() []string {
 // destroyVM expunges the VM this call deployed and returns its data disks, which all came from this call
 // (the deploy's ephemeral disk, or the separate one): CloudStack detaches data disks on expunge, it does
 // not delete them. Without the right to expunge, the VM is only destroyed and its disks are detached.
-func (c *createdByCall) destroyVM(ctx context.Context, timeout time.Duration) ([]string, error) {
-	var dataDisks []string
-	volumes, err := c.cloud.Volumes().ListByVM(ctx, c.vmID, cloudstack.VolumeTypeDataDisk)
-	if err != nil {
-		c.env.Log.Warn("cpi.CreateVM", "cleanup: listing the data disks of VM %s: %s", c.vmID, err)
+// listErr says the data disks could not be listed, so the caller cannot delete them.
+func (c *createdByCall) destroyVM(ctx context.Context, timeout time.Duration) (dataDisks []string, listErr, err error) {
+	volumes, listErr := c.cloud.Volumes().ListByVM(ctx, c.vmID, cloudstack.VolumeTypeDataDisk)
+	if listErr != nil {
+		c.env.Log.Warn("cpi.CreateVM", "cleanup: listing the data disks of VM %s: %s", c.vmID, listErr)
 	}
 	for _, v := range volumes {
 		dataDisks = append(dataDisks, v.ID)
@@ -116,10 +120,10 @@ func (c *createdByCall) destroyVM(ctx context.Context, timeout time.Duration) ([
 		}
 	}
 	if err != nil {
-		return dataDisks, err
+		return dataDisks, listErr, err
 	}
 	c.env.Log.Info("cpi.CreateVM", "cleanup: destroyed VM %s", c.vmID)
-	return dataDisks, nil
+	return dataDisks, listErr, nil
 }
 
 // creationFailed is create_vm's answer to a failure after something was created: VMCreationFailed that

@@ -129,8 +129,8 @@ func vmCloud() (*fakeCloud, *callLog) {
 		log.add("stop %s forced=%t", id, forced)
 		return nil
 	}
-	cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration) error {
-		log.add("destroy %s expunge=%t", id, expunge)
+	cloud.vms.DestroyStub = func(_ context.Context, id string, expunge bool, _ time.Duration, volumeIDs ...string) error {
+		log.add("%s", destroyCall(id, expunge, volumeIDs))
 		return nil
 	}
 	cloud.volumes.ListByVMStub = func(_ context.Context, vmID, _ string) ([]cloudstack.Volume, error) {
@@ -259,4 +259,13 @@ func expectNothingCreated(cloud *fakeCloud) {
 	Expect(cloud.loadBalancers.AssignCallCount()).To(BeZero(), "assignToLoadBalancerRule")
 	Expect(cloud.tags.CreateCallCount()).To(BeZero(), "createTags")
 	Expect(cloud.templates.CopyCallCount()).To(BeZero(), "copyTemplate")
+}
+
+// destroyCall is how the call log shows a destroy: "destroy <id> expunge=<bool>[ deleting <volume ids>]".
+func destroyCall(id string, expunge bool, volumeIDs []string) string {
+	call := fmt.Sprintf("destroy %s expunge=%t", id, expunge)
+	if len(volumeIDs) > 0 {
+		call += fmt.Sprintf(" deleting %v", volumeIDs)
+	}
+	return call
 }

@@ -25,13 +25,14 @@ type FakeVMs struct {
 		result1 cloudstack.VM
 		result2 error
 	}
-	DestroyStub        func(context.Context, string, bool, time.Duration) error
+	DestroyStub        func(context.Context, string, bool, time.Duration, ...string) error
 	destroyMutex       sync.RWMutex
 	destroyArgsForCall []struct {
 		arg1 context.Context
 		arg2 string
 		arg3 bool
 		arg4 time.Duration
+		arg5 []string
 	}
 	destroyReturns struct {
 		result1 error
@@ -207,7 +208,7 @@ func (fake *FakeVMs) DeployReturnsOnCall(i int, result1 cloudstack.VM, result2 e
 	}{result1, result2}
 }
 
-func (fake *FakeVMs) Destroy(arg1 context.Context, arg2 string, arg3 bool, arg4 time.Duration) error {
+func (fake *FakeVMs) Destroy(arg1 context.Context, arg2 string, arg3 bool, arg4 time.Duration, arg5 ...string) error {
 	fake.destroyMutex.Lock()
 	ret, specificReturn := fake.destroyReturnsOnCall[len(fake.destroyArgsForCall)]
 	fake.destroyArgsForCall = append(fake.destroyArgsForCall, struct {
@@ -215,13 +216,14 @@ func (fake *FakeVMs) Destroy(arg1 context.Context, arg2 string, arg3 bool, arg4 
 		arg2 string
 		arg3 bool
 		arg4 time.Duration
-	}{arg1, arg2, arg3, arg4})
+		arg5 []string
+	}{arg1, arg2, arg3, arg4, arg5})
 	stub := fake.DestroyStub
 	fakeReturns := fake.destroyReturns
-	fake.recordInvocation("Destroy", []interface{}{arg1, arg2, arg3, arg4})
+	fake.recordInvocation("Destroy", []interface{}{arg1, arg2, arg3, arg4, arg5})
 	fake.destroyMutex.Unlock()
 	if stub != nil {
-		return stub(arg1, arg2, arg3, arg4)
+		return stub(arg1, arg2, arg3, arg4, arg5...)
 	}
 	if specificReturn {
 		return ret.result1
@@ -235,17 +237,17 @@ func (fake *FakeVMs) DestroyCallCount() int {
 	return len(fake.destroyArgsForCall)
 }
 
-func (fake *FakeVMs) DestroyCalls(stub func(context.Context, string, bool, time.Duration) error) {
+func (fake *FakeVMs) DestroyCalls(stub func(context.Context, string, bool, time.Duration, ...string) error) {
 	fake.destroyMutex.Lock()
 	defer fake.destroyMutex.Unlock()
 	fake.DestroyStub = stub
 }
 
-func (fake *FakeVMs) DestroyArgsForCall(i int) (context.Context, string, bool, time.Duration) {
+func (fake *FakeVMs) DestroyArgsForCall(i int) (context.Context, string, bool, time.Duration, []string) {
 	fake.destroyMutex.RLock()
 	defer fake.destroyMutex.RUnlock()
 	argsForCall := fake.destroyArgsForCall[i]
-	return argsForCall.arg1, argsForCall.arg2, argsForCall.arg3, argsForCall.arg4
+	return argsForCall.arg1, argsForCall.arg2, argsForCall.arg3, argsForCall.arg4, argsForCall.arg5
 }
 
 func (fake *FakeVMs) DestroyReturns(result1 error) {
