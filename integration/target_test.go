@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"time"
@@ -35,7 +36,11 @@ var realCloudVariables = []string{
 func realCloudRequested() bool { return os.Getenv("CPI_CLOUDSTACK_ENDPOINT") != "" }
 
 // startTarget gives the spec a CloudStack to work on and stops it when the spec ends.
-func startTarget(opts simulator.Options) *target {
+func startTarget(opts simulator.Options) *target { return startTargetBehind(opts, nil) }
+
+// startTargetBehind is startTarget with the simulator served through front, when not nil (the fault
+// soak holds single calls back there).
+func startTargetBehind(opts simulator.Options, front func(http.Handler) http.Handler) *target {
 	if realCloudRequested() {
 		return &target{
 			Endpoint: os.Getenv("CPI_CLOUDSTACK_ENDPOINT"), APIKey: os.Getenv("CPI_CLOUDSTACK_API_KEY"),
@@ -49,7 +54,11 @@ func startTarget(opts simulator.Options) *target {
 	}
 	sim, err := simulator.New(opts)
 	Expect(err).NotTo(HaveOccurred())
-	server := httptest.NewServer(sim) // 127.0.0.1, free port
+	var handler http.Handler = sim
+	if front != nil {
+		handler = front(sim)
+	}
+	server := httptest.NewServer(handler) // 127.0.0.1, free port
 	DeferCleanup(func() {
 		server.Close()
 		Expect(sim.Close()).To(Succeed())
