@@ -2,7 +2,6 @@ package integration_test
 
 import (
 	"context"
-	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -139,7 +138,7 @@ var _ = Describe("disks and snapshots through the binary", func() {
 		var vmID string
 
 		BeforeEach(func() {
-			vmID = deployDiskSpecVM(ctx, client, t)
+			vmID = deployDiskSpecVM(ctx, client, t, configPath)
 		})
 
 		It("attaches, lists, snapshots and detaches a disk", func() {
@@ -194,8 +193,9 @@ var _ = Describe("disks and snapshots through the binary", func() {
 })
 
 // deployDiskSpecVM starts a VM through the CloudStack API: from the seeded template on the simulator,
-// from CPI_CLOUDSTACK_STEMCELL (a template name or id) on a real cloud. It is destroyed after the spec.
-func deployDiskSpecVM(ctx context.Context, client *cloudstack.Client, t *target) string {
+// on a real cloud from CPI_CLOUDSTACK_STEMCELL (a stemcell tarball) uploaded through the binary. It is
+// destroyed after the spec.
+func deployDiskSpecVM(ctx context.Context, client *cloudstack.Client, t *target, configPath string) string {
 	zone, found, err := client.Zones().Find(ctx, t.Zone)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(found).To(BeTrue(), "zone %s", t.Zone)
@@ -208,14 +208,7 @@ func deployDiskSpecVM(ctx context.Context, client *cloudstack.Client, t *target)
 
 	templateID := diskTemplateID
 	if t.Sim == nil {
-		name := os.Getenv("CPI_CLOUDSTACK_STEMCELL")
-		template, found, err := client.Templates().FindByName(ctx, name, zone.ID)
-		if cloudstack.IsID(name) {
-			template, found, err = client.Templates().Get(ctx, name, zone.ID)
-		}
-		Expect(err).NotTo(HaveOccurred())
-		Expect(found).To(BeTrue(), "CPI_CLOUDSTACK_STEMCELL %q is not a template of zone %s", name, t.Zone)
-		templateID = template.ID
+		templateID = t.uploadedStemcell(configPath)
 	}
 
 	vm, err := client.VMs().Deploy(ctx, cloudstack.DeploySpec{

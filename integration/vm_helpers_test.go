@@ -2,9 +2,9 @@ package integration_test
 
 import (
 	"encoding/json"
-	"os"
 	"slices"
 
+	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/cloudfoundry-community/bosh-cloudstack-cpi/cloudstack/simulator"
@@ -25,15 +25,28 @@ func vmSeed() *simulator.Seed {
 
 // lightStemcell makes a stemcell of the target's template through the binary and returns its cid.
 func (t *target) lightStemcell(configPath string) string {
-	template := integrationTemplate
 	if t.Sim == nil {
-		template = os.Getenv("CPI_CLOUDSTACK_STEMCELL")
+		return t.uploadedStemcell(configPath) // a real cloud has no seeded template to name
 	}
 	run := t.cpi(configPath, "create_stemcell", []any{"/nonexistent/image",
-		map[string]any{"name": "bosh-cloudstack-xen-ubuntu-jammy-go_agent", "version": "1.0", "light_template": template}}, 2)
+		map[string]any{"name": "bosh-cloudstack-xen-ubuntu-jammy-go_agent", "version": "1.0", "light_template": integrationTemplate}}, 2)
 	Expect(run.Response.Error).To(BeNil(), "create_stemcell: %s", run.Stdout)
 	cid, ok := run.Response.Result.(string)
 	Expect(ok).To(BeTrue(), "create_stemcell answered %v", run.Response.Result)
+	return cid
+}
+
+// uploadedStemcell uploads CPI_CLOUDSTACK_STEMCELL (a stemcell tarball) through the binary, as the
+// director does, and deletes it when the spec ends.
+func (t *target) uploadedStemcell(configPath string) string {
+	stemcell := t.lifecycleStemcell()
+	run := t.cpi(configPath, "create_stemcell", []any{stemcell.imagePath, stemcell.manifest.CloudProperties}, 2)
+	Expect(run.Response.Error).To(BeNil(), "create_stemcell: %s", run.Stdout)
+	cid, ok := run.Response.Result.(string)
+	Expect(ok).To(BeTrue(), "create_stemcell answered %v", run.Response.Result)
+	DeferCleanup(func() {
+		Expect(t.cpi(configPath, "delete_stemcell", []any{cid}, 2).Response.Error).To(BeNil())
+	})
 	return cid
 }
 
