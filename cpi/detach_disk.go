@@ -14,11 +14,7 @@ import "context"
 // agent to forget the disk, and a retry after a failed detach finds the registry already clean.
 func detachDisk(ctx context.Context, env *Env, args Args) (any, error) {
 	vmCID, diskCID := args.String(0), args.String(1)
-	cloud, err := env.Cloud()
-	if err != nil {
-		return nil, err
-	}
-	vm, err := mustFindVM(ctx, cloud, vmCID)
+	cloud, vm, err := cloudAndVM(ctx, env, vmCID)
 	if err != nil {
 		return nil, err
 	}

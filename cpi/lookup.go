@@ -66,3 +66,23 @@ func mustFindVolume(ctx context.Context, cloud Cloud, cid string) (cloudstack.Vo
 	}
 	return vol, nil
 }
+
+// cloudAndVolume is the start of every method on one disk: the client, and the disk or DiskNotFound.
+func cloudAndVolume(ctx context.Context, env *Env, cid string) (Cloud, cloudstack.Volume, error) {
+	cloud, err := env.Cloud()
+	if err != nil {
+		return nil, cloudstack.Volume{}, err
+	}
+	vol, err := mustFindVolume(ctx, cloud, cid)
+	return cloud, vol, err
+}
+
+// cloudAndVM is the start of every method on one VM: the client, and the VM or VMNotFound.
+func cloudAndVM(ctx context.Context, env *Env, cid string) (Cloud, cloudstack.VM, error) {
+	cloud, err := env.Cloud()
+	if err != nil {
+		return nil, cloudstack.VM{}, err
+	}
+	vm, err := mustFindVM(ctx, cloud, cid)
+	return cloud, vm, err
+}

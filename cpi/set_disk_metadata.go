@@ -16,11 +16,7 @@ func setDiskMetadata(ctx context.Context, env *Env, args Args) (any, error) {
 	if err := args.Decode(1, &metadata); err != nil {
 		return nil, err
 	}
-	cloud, err := env.Cloud()
-	if err != nil {
-		return nil, err
-	}
-	volume, err := mustFindVolume(ctx, cloud, cid)
+	cloud, volume, err := cloudAndVolume(ctx, env, cid)
 	if err != nil {
 		return nil, err
 	}

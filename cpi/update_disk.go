@@ -21,11 +21,7 @@ func updateDisk(ctx context.Context, env *Env, args Args) (any, error) {
 	if err := args.Decode(2, &props); err != nil {
 		return nil, err
 	}
-	cloud, err := env.Cloud()
-	if err != nil {
-		return nil, err
-	}
-	volume, err := mustFindVolume(ctx, cloud, cid)
+	cloud, volume, err := cloudAndVolume(ctx, env, cid)
 	if err != nil {
 		return nil, err
 	}
